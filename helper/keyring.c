@@ -1,0 +1,364 @@
+#include "helper/keyring.h"
+#include "helper/secmem.h"
+#include "helper/tokenpass.h"
+
+#include <libsecret/secret.h>
+#include <string.h>
+
+static const SecretSchema schema = {
+	KEYRING_SCHEMA, SECRET_SCHEMA_NONE,
+	{
+		{ "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "dsn", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+		{ NULL, 0 },
+	}
+};
+
+static SecretService *service;
+
+static int report_locked(const char *what)
+{
+	tp_error("cannot %s: the keyring is locked; unlock it (log in to "
+		 "the desktop session, or open Seahorse) and try again", what);
+	return TP_KEYRING;
+}
+
+/*
+ * One line that says what failed and what to do, chosen by the error
+ * libsecret or GDBus gave us. Returns TP_KEYRING.
+ */
+static int report(const char *what, GError *err)
+{
+	const char *msg = err ? err->message : "unknown error";
+
+	if (err && g_error_matches(err, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
+		return report_locked(what);
+	if (err && (g_error_matches(err, G_DBUS_ERROR,
+					 G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+			 g_error_matches(err, G_DBUS_ERROR,
+					 G_DBUS_ERROR_NAME_HAS_NO_OWNER)))
+		tp_error("cannot %s: no Secret Service on the session bus "
+			 "(%s); start gnome-keyring-daemon or another Secret "
+			 "Service provider", what, msg);
+	else if (err && g_error_matches(err, G_DBUS_ERROR,
+					G_DBUS_ERROR_UNKNOWN_METHOD) &&
+		 strstr(msg, "/collection/"))
+		tp_error("cannot %s: the default keyring does not exist "
+			 "(%s); create one in Seahorse, or start "
+			 "gnome-keyring-daemon with --unlock", what, msg);
+	else
+		tp_error("cannot %s: %s; run 'tokenpass doctor'", what, msg);
+	return TP_KEYRING;
+}
+
+static int connect_service(void)
+{
+	GError *err = NULL;
+	GDBusConnection *bus;
+
+	if (service)
+		return TP_OK;
+	/*
+	 * Ask for the bus first: without one, libsecret's own message talks
+	 * about X11, which says nothing useful on a server.
+	 */
+	bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+	if (!bus) {
+		tp_error("cannot reach the D-Bus session bus (%s); run "
+			 "tokenpass inside a desktop session, or start one "
+			 "with 'dbus-run-session'", err->message);
+		g_error_free(err);
+		return TP_KEYRING;
+	}
+	g_object_unref(bus);
+	service = secret_service_get_sync(SECRET_SERVICE_OPEN_SESSION, NULL,
+					  &err);
+	if (!service) {
+		int ret = report("open the keyring", err);
+
+		g_error_free(err);
+		return ret;
+	}
+	return TP_OK;
+}
+
+static GHashTable *attributes(const char *host, const char *user,
+			      const char *dsn, const char *kind)
+{
+	GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+
+	if (host)
+		g_hash_table_insert(h, (char *)"host", (char *)host);
+	if (user)
+		g_hash_table_insert(h, (char *)"user", (char *)user);
+	if (dsn)
+		g_hash_table_insert(h, (char *)"dsn", (char *)dsn);
+	if (kind)
+		g_hash_table_insert(h, (char *)"kind", (char *)kind);
+	return h;
+}
+
+/* Copies the secret out of libsecret's non-pageable memory into rec. */
+static int decode(SecretValue *value, struct record *rec, const char **why)
+{
+	const char *json = secret_value_get_text(value);
+
+	if (!json) {
+		*why = "stored secret is not text";
+		return -1;
+	}
+	return record_from_json(json, rec, why);
+}
+
+/*
+ * After a miss: is there an item we could not see because its collection
+ * is locked? libsecret reports that as "not found" unless we ask.
+ */
+static int locked_match(GHashTable *attrs)
+{
+	GError *err = NULL;
+	GList *items, *l;
+	int locked = 0;
+
+	items = secret_service_search_sync(service, &schema, attrs,
+					   SECRET_SEARCH_ALL, NULL, &err);
+	if (err) {
+		g_error_free(err);
+		return 0;
+	}
+	for (l = items; l; l = l->next)
+		locked |= secret_item_get_locked(l->data);
+	g_list_free_full(items, g_object_unref);
+	return locked;
+}
+
+int keyring_lookup(const char *host, const char *user, const char *dsn,
+		   struct record *rec)
+{
+	GHashTable *attrs = NULL;
+	SecretValue *value = NULL;
+	GError *err = NULL;
+	const char *why;
+	int ret;
+
+	ret = connect_service();
+	if (ret)
+		goto out;
+	attrs = attributes(host, user, dsn ? dsn : "", NULL);
+	value = secret_service_lookup_sync(service, &schema, attrs, NULL,
+					   &err);
+	if (err) {
+		ret = report("read the keyring", err);
+		goto out;
+	}
+	if (!value) {
+		ret = locked_match(attrs) ?
+		      report_locked("read the credential") : TP_NOT_FOUND;
+		goto out;
+	}
+	if (decode(value, rec, &why)) {
+		tp_error("cannot read the credential for '%s@%s': %s; "
+			 "remove it with 'tokenpass remove' and store it again",
+			 user, host, why);
+		ret = TP_ERROR;
+		goto out;
+	}
+	ret = TP_OK;
+out:
+	if (err)
+		g_error_free(err);
+	if (value)
+		secret_value_unref(value);
+	if (attrs)
+		g_hash_table_unref(attrs);
+	return ret;
+}
+
+static char *attr_dup(GHashTable *h, const char *key)
+{
+	const char *v = h ? g_hash_table_lookup(h, key) : NULL;
+
+	return xstrdup(v ? v : "");
+}
+
+static void add_item(struct keyring_list *list, SecretItem *si)
+{
+	GHashTable *h = secret_item_get_attributes(si);
+	struct keyring_item *it;
+	SecretValue *value;
+	gchar *label;
+	const char *why;
+
+	if (list->nr == list->alloc) {
+		list->alloc = list->alloc ? 2 * list->alloc : 8;
+		list->items = xrealloc(list->items,
+				       list->alloc * sizeof(*list->items));
+	}
+	it = &list->items[list->nr++];
+	memset(it, 0, sizeof(*it));
+	it->rec = (struct record)RECORD_INIT;
+	it->host = attr_dup(h, "host");
+	it->user = attr_dup(h, "user");
+	it->dsn = attr_dup(h, "dsn");
+	label = secret_item_get_label(si);
+	it->label = xstrdup(label ? label : "");
+	g_free(label);
+	if (h)
+		g_hash_table_unref(h);
+
+	value = secret_item_get_locked(si) ? NULL : secret_item_get_secret(si);
+	if (!value)
+		it->locked = 1;
+	else if (decode(value, &it->rec, &why))
+		it->damaged = 1;
+	if (value)
+		secret_value_unref(value);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct keyring_item *x = a, *y = b;
+	int c = strcmp(x->host, y->host);
+
+	if (!c)
+		c = strcmp(x->user, y->user);
+	if (!c)
+		c = strcmp(x->dsn, y->dsn);
+	return c;
+}
+
+int keyring_search(const char *host, const char *user, const char *dsn,
+		   struct keyring_list *list)
+{
+	GHashTable *attrs = NULL;
+	GError *err = NULL;
+	GList *items = NULL, *l;
+	int ret;
+
+	ret = connect_service();
+	if (ret)
+		goto out;
+	attrs = attributes(host, user, dsn, NULL);
+	items = secret_service_search_sync(service, &schema, attrs,
+					   SECRET_SEARCH_ALL |
+					   SECRET_SEARCH_LOAD_SECRETS,
+					   NULL, &err);
+	if (err) {
+		ret = report("search the keyring", err);
+		goto out;
+	}
+	for (l = items; l; l = l->next)
+		add_item(list, l->data);
+	if (list->nr > 1)
+		qsort(list->items, list->nr, sizeof(*list->items), by_key);
+	ret = TP_OK;
+out:
+	if (err)
+		g_error_free(err);
+	g_list_free_full(items, g_object_unref);
+	if (attrs)
+		g_hash_table_unref(attrs);
+	return ret;
+}
+
+void keyring_list_release(struct keyring_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++) {
+		struct keyring_item *it = &list->items[i];
+
+		free(it->host);
+		free(it->user);
+		free(it->dsn);
+		free(it->label);
+		record_release(&it->rec);
+	}
+	free(list->items);
+	list->items = NULL;
+	list->nr = list->alloc = 0;
+}
+
+static char *make_label(const char *host, const char *user, const char *dsn,
+			enum record_kind kind)
+{
+	const char *k = kind == RECORD_OAUTH ? "OAuth" : "PAT";
+
+	if (dsn && *dsn)
+		return xasprintf("tokenpass: %s@%s for DSN %s (%s)",
+				 user, host, dsn, k);
+	return xasprintf("tokenpass: %s@%s (%s)", user, host, k);
+}
+
+int keyring_store(const char *host, const char *user, const char *dsn,
+		  const struct record *rec)
+{
+	const char *kind = record_kind_name(rec->kind);
+	const char *other = record_kind_name(rec->kind == RECORD_PAT ?
+					     RECORD_OAUTH : RECORD_PAT);
+	GHashTable *attrs = NULL;
+	SecretValue *value = NULL;
+	GError *err = NULL;
+	char *label = NULL, *json = NULL;
+	int ret;
+
+	ret = connect_service();
+	if (ret)
+		goto out;
+	if (!dsn)
+		dsn = "";
+	json = record_to_json(rec);
+	/* secret_value_new copies into libsecret's non-pageable memory */
+	value = secret_value_new(json, -1, "text/plain");
+	attrs = attributes(host, user, dsn, kind);
+	label = make_label(host, user, dsn, rec->kind);
+	if (!secret_service_store_sync(service, &schema, attrs,
+				       SECRET_COLLECTION_DEFAULT, label, value,
+				       NULL, &err)) {
+		ret = report("store the credential", err);
+		goto out;
+	}
+	/* The new item is safe; only now drop one of the other kind. */
+	g_hash_table_replace(attrs, (char *)"kind", (char *)other);
+	secret_service_clear_sync(service, &schema, attrs, NULL, NULL);
+	ret = TP_OK;
+out:
+	if (err)
+		g_error_free(err);
+	if (value)
+		secret_value_unref(value);
+	if (attrs)
+		g_hash_table_unref(attrs);
+	free(label);
+	tp_free_secret(json);
+	return ret;
+}
+
+int keyring_remove(const char *host, const char *user, const char *dsn)
+{
+	GHashTable *attrs = NULL;
+	GError *err = NULL;
+	int ret;
+
+	ret = connect_service();
+	if (ret)
+		goto out;
+	attrs = attributes(host, user, dsn ? dsn : "", NULL);
+	if (secret_service_clear_sync(service, &schema, attrs, NULL, &err)) {
+		ret = TP_OK;
+		goto out;
+	}
+	if (err)
+		ret = report("remove the credential", err);
+	else
+		ret = locked_match(attrs) ?
+		      report_locked("remove the credential") : TP_NOT_FOUND;
+out:
+	if (err)
+		g_error_free(err);
+	if (attrs)
+		g_hash_table_unref(attrs);
+	return ret;
+}

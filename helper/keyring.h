@@ -1,0 +1,65 @@
+/*
+ * The Secret Service through libsecret: one item per credential, schema
+ * io.tokenpass.Credential, attributes host, user, dsn ("" for a global
+ * credential) and kind. Attributes are public lookup keys; the secret is
+ * the record's JSON document (record.h).
+ *
+ * Every function reports its own failure with one line on stderr and
+ * returns an exit code of SPEC.md: TP_OK, TP_NOT_FOUND, TP_KEYRING (no
+ * session bus, no Secret Service, a locked collection) or TP_ERROR (a
+ * damaged item).
+ */
+#ifndef KEYRING_H
+#define KEYRING_H
+
+#include "helper/record.h"
+
+#include <stddef.h>
+
+#define KEYRING_SCHEMA "io.tokenpass.Credential"
+
+struct keyring_item {
+	char *host;
+	char *user;
+	char *dsn;		/* "" for a global credential */
+	char *label;
+	int locked;		/* the secret could not be read */
+	int damaged;		/* the secret is not a readable record */
+	struct record rec;	/* valid unless locked or damaged */
+};
+
+struct keyring_list {
+	struct keyring_item *items;
+	size_t nr, alloc;
+};
+
+#define KEYRING_LIST_INIT { NULL, 0, 0 }
+
+/*
+ * The credential stored for exactly (host, user, dsn), dsn NULL or "" for
+ * the global one. On TP_OK *rec holds it (release with record_release).
+ * TP_NOT_FOUND is silent: the caller knows what it was looking for.
+ */
+int keyring_lookup(const char *host, const char *user, const char *dsn,
+		   struct record *rec);
+
+/*
+ * Every item matching the given attributes; a NULL attribute matches
+ * anything. Locked items are listed with locked set.
+ */
+int keyring_search(const char *host, const char *user, const char *dsn,
+		   struct keyring_list *list);
+void keyring_list_release(struct keyring_list *list);
+
+/*
+ * Create or replace the item for (host, user, dsn) with rec, in one
+ * update. An item of another kind for the same key is removed after the
+ * new one is safely stored.
+ */
+int keyring_store(const char *host, const char *user, const char *dsn,
+		  const struct record *rec);
+
+/* Delete the item for (host, user, dsn); TP_NOT_FOUND when none. */
+int keyring_remove(const char *host, const char *user, const char *dsn);
+
+#endif

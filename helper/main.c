@@ -1,0 +1,120 @@
+/*
+ * tokenpass: the command table, usage and dispatch.
+ */
+#include "config.h"
+#include "helper/commands.h"
+#include "helper/record.h"
+#include "helper/secmem.h"
+#include "helper/tokenpass.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "get", cmd_get, "",
+	  "git credential protocol: print the current token" },
+	{ "store", cmd_store, "",
+	  "git credential protocol: keep a credential" },
+	{ "erase", cmd_erase, "",
+	  "git credential protocol: forget a credential" },
+	{ "add-pat", cmd_add_pat,
+	  "--host H --user U [--expires YYYY-MM-DD | --days N] "
+	  "[--name PATNAME] [--dsn DSN]",
+	  "store a programmatic access token read from standard input" },
+	{ "list", cmd_list, "[--json]",
+	  "show every credential, its expiry and status (never a secret)" },
+	{ "remove", cmd_remove, "--host H --user U [--dsn DSN]",
+	  "delete a credential" },
+	{ "capability", cmd_capability, "",
+	  "git credential protocol: list the capabilities" },
+	{ NULL, NULL, NULL, NULL }
+};
+
+static const struct command *find(const char *name)
+{
+	const struct command *c;
+
+	for (c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void usage(FILE *out)
+{
+	const struct command *c;
+
+	fprintf(out, "usage: tokenpass <command> [<options>]\n\n");
+	for (c = commands; c->name; c++)
+		fprintf(out, "  tokenpass %s%s%s\n      %s\n", c->name,
+			*c->args ? " " : "", c->args, c->help);
+	fprintf(out, "\nExit codes: 0 ok, 1 error, 2 bad usage, "
+		"3 keyring unavailable, 4 no such credential,\n"
+		"5 new sign-in needed, 6 token endpoint failed.\n");
+}
+
+void usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct command *c = find(cmd);
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tp_error("%s", buf);
+	if (c)
+		fprintf(stderr, "usage: tokenpass %s %s\n", c->name, c->args);
+}
+
+int tp_normalize_host(char *host)
+{
+	char *p;
+
+	if (!*host)
+		return -1;
+	for (p = host; *p; p++) {
+		if (isspace((unsigned char)*p) || iscntrl((unsigned char)*p) ||
+		    *p == '/')
+			return -1;
+		*p = (char)tolower((unsigned char)*p);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct command *c;
+
+	secmem_init();
+	record_json_hooks();
+	if (argc < 2) {
+		usage(stderr);
+		return TP_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return TP_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("tokenpass %s\n", PACKAGE_VERSION);
+		return TP_OK;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		tp_error("unknown command '%s'; see 'tokenpass --help'",
+			 argv[1]);
+		return TP_USAGE;
+	}
+	return c->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,1 @@
+# libtokenpass-odbc.so: the ODBC connection hook (plugin/).

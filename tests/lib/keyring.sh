@@ -1,0 +1,64 @@
+# keyring.sh: a private D-Bus session bus and gnome-keyring-daemon in the
+# test's trash directory (never the real home). Source after test-lib.sh.
+#
+#   keyring_start [password]   bus + unlocked 'login' collection
+#   keyring_lock               lock the 'login' collection
+#   keyring_unlock             unlock it again (restarts the daemon)
+#   keyring_stop_daemon        leave the bus up with no Secret Service
+
+KR_PW=${KR_PW:-test-keyring-pw}
+
+keyring_start () {
+	KR_PW=${1:-$KR_PW}
+	set -- $(dbus-daemon --session --fork --nopidfile \
+		--address="unix:path=$XDG_RUNTIME_DIR/bus" \
+		--print-address=1 --print-pid=1 2>/dev/null | paste -sd' ')
+	DBUS_SESSION_BUS_ADDRESS=$1
+	KR_DBUS_PID=$2
+	export DBUS_SESSION_BUS_ADDRESS
+	test -n "$KR_DBUS_PID" || return 1
+	test_atexit "kill $KR_DBUS_PID 2>/dev/null; keyring_kill_daemon"
+	printf '%s' "$KR_PW" | gnome-keyring-daemon --unlock \
+		--components=secrets --daemonize >/dev/null 2>&1 || return 1
+	gdbus wait --session --timeout 5 org.freedesktop.secrets || return 1
+	keyring_read_pid
+}
+
+keyring_read_pid () {
+	KR_GKD_PID=$(gdbus call --session --dest org.freedesktop.DBus \
+		--object-path /org/freedesktop/DBus \
+		--method org.freedesktop.DBus.GetConnectionUnixProcessID \
+		org.freedesktop.secrets | awk '{print $2+0}')
+	test -n "$KR_GKD_PID" && test "$KR_GKD_PID" -gt 0
+}
+
+keyring_kill_daemon () {
+	test -n "${KR_GKD_PID:-}" && kill "$KR_GKD_PID" 2>/dev/null
+	KR_GKD_PID=
+}
+
+# secret-tool lock is broken in libsecret 0.20.5: lock over D-Bus.
+keyring_lock () {
+	gdbus call --session --dest org.freedesktop.secrets \
+		--object-path /org/freedesktop/secrets \
+		--method org.freedesktop.Secret.Service.Lock \
+		"[objectpath '/org/freedesktop/secrets/collection/login']" \
+		>/dev/null &&
+	keyring_is_locked
+}
+
+keyring_is_locked () {
+	gdbus call --session --dest org.freedesktop.secrets \
+		--object-path /org/freedesktop/secrets/collection/login \
+		--method org.freedesktop.DBus.Properties.Get \
+		org.freedesktop.Secret.Collection Locked | grep -q true
+}
+
+keyring_unlock () {
+	printf '%s' "$KR_PW" | gnome-keyring-daemon --replace --unlock \
+		--components=secrets --daemonize >/dev/null 2>&1 &&
+	gdbus wait --session --timeout 5 org.freedesktop.secrets &&
+	sleep 0.2 &&
+	keyring_read_pid &&
+	! keyring_is_locked
+}
