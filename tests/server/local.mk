@@ -1,0 +1,1 @@
+# The Snowflake-shaped token server and the oidc-provider rig (tests/server/).
