@@ -5,3 +5,21 @@
 EXTRA_DIST += tests/lib
 
 TESTS += tests/t0000-style.t
+
+# C unit tests of the helper's parts: exit 0 pass, 1 fail, 99 hard error.
+TP_UNIT_TESTS = tests/unit/test-credential tests/unit/test-record
+check_PROGRAMS += $(TP_UNIT_TESTS) tests/unit/store-oauth
+TESTS += $(TP_UNIT_TESTS)
+
+tests_unit_test_credential_SOURCES = tests/unit/test-credential.c
+tests_unit_test_credential_CFLAGS = $(helper_libtp_a_CFLAGS)
+tests_unit_test_credential_LDADD = $(TP_LIBS)
+
+tests_unit_test_record_SOURCES = tests/unit/test-record.c
+tests_unit_test_record_CFLAGS = $(helper_libtp_a_CFLAGS)
+tests_unit_test_record_LDADD = $(TP_LIBS)
+
+# Not a test: makes an OAuth keyring item for the shell tests.
+tests_unit_store_oauth_SOURCES = tests/unit/store-oauth.c
+tests_unit_store_oauth_CFLAGS = $(helper_libtp_a_CFLAGS)
+tests_unit_store_oauth_LDADD = $(TP_LIBS)
