@@ -23,3 +23,7 @@ tests_unit_test_record_LDADD = $(TP_LIBS)
 tests_unit_store_oauth_SOURCES = tests/unit/store-oauth.c
 tests_unit_store_oauth_CFLAGS = $(helper_libtp_a_CFLAGS)
 tests_unit_store_oauth_LDADD = $(TP_LIBS)
+
+# The helper over a real gnome-keyring on a private bus.
+TESTS += \
+	tests/t0100-protocol.t

@@ -43,8 +43,8 @@ int main(int argc, char **argv)
 
 	secmem_init();
 	record_json_hooks();
-	if (argc != 6 || tp_parse_ulong(argv[4], INT32_MAX, &exp) ||
-	    tp_parse_ulong(argv[5], INT32_MAX, &rexp)) {
+	if (argc != 6 || tp_parse_ulong(argv[4], 1ULL << 40, &exp) ||
+	    tp_parse_ulong(argv[5], 1ULL << 40, &rexp)) {
 		fprintf(stderr, "usage: store-oauth HOST USER DSN EXPIRES "
 			"REFRESH_EXPIRES <tokens\n");
 		return TP_USAGE;
