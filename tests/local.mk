@@ -27,4 +27,5 @@ tests_unit_store_oauth_LDADD = $(TP_LIBS)
 # The helper over a real gnome-keyring on a private bus.
 TESTS += \
 	tests/t0100-protocol.t \
-	tests/t0101-add-pat.t
+	tests/t0101-add-pat.t \
+	tests/t0102-list-remove.t
