@@ -54,12 +54,13 @@ int cmd_add_pat(int argc, char **argv)
 		{ "days", required_argument, NULL, 'd' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "dsn", required_argument, NULL, 'D' },
+		{ "admin", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct record old = RECORD_INIT, rec = RECORD_INIT;
 	char *host = NULL, *prompt = NULL;
 	const char *user = NULL, *expires = NULL, *days = NULL;
-	const char *name = NULL, *dsn = NULL;
+	const char *name = NULL, *dsn = NULL, *admin = NULL;
 	unsigned long long ndays;
 	char when[32];
 	time_t now = tp_now();
@@ -75,6 +76,7 @@ int cmd_add_pat(int argc, char **argv)
 		case 'd': days = optarg; break;
 		case 'n': name = optarg; break;
 		case 'D': dsn = optarg; break;
+		case 'A': admin = optarg; break;
 		default:
 			usage_error("add-pat", "add-pat: unknown option '%s'",
 				    argv[optind - 1]);
@@ -129,7 +131,9 @@ int cmd_add_pat(int argc, char **argv)
 	ret = keyring_lookup(host, user, dsn, &old);
 	if (ret && ret != TP_NOT_FOUND)
 		goto out;
-	if (old.kind == RECORD_PAT) {
+	if (admin) {
+		rec.admin = xstrdup(admin);
+	} else if (old.kind == RECORD_PAT) {
 		rec.admin = old.admin;
 		old.admin = NULL;
 	}

@@ -13,6 +13,9 @@ int cmd_capability(int argc, char **argv);
 int cmd_add_pat(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
+int cmd_login(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
+int cmd_rotate(int argc, char **argv);
 
 /* The usage line of a command, for its own option errors. */
 void usage_error(const char *cmd, const char *fmt, ...)

@@ -134,6 +134,27 @@ static int locked_match(GHashTable *attrs)
 	return locked;
 }
 
+/*
+ * Is the default collection locked? One that has stayed locked since the
+ * daemon started shows its items only under hashed attributes, which a
+ * search for our schema does not match: a miss proves nothing then.
+ */
+static int default_locked(void)
+{
+	SecretCollection *col;
+	int locked;
+
+	col = secret_collection_for_alias_sync(service,
+					       SECRET_COLLECTION_DEFAULT,
+					       SECRET_COLLECTION_NONE, NULL,
+					       NULL);
+	if (!col)
+		return 0;
+	locked = secret_collection_get_locked(col);
+	g_object_unref(col);
+	return locked;
+}
+
 int keyring_lookup(const char *host, const char *user, const char *dsn,
 		   struct record *rec)
 {
@@ -154,7 +175,7 @@ int keyring_lookup(const char *host, const char *user, const char *dsn,
 		goto out;
 	}
 	if (!value) {
-		ret = locked_match(attrs) ?
+		ret = locked_match(attrs) || default_locked() ?
 		      report_locked("read the credential") : TP_NOT_FOUND;
 		goto out;
 	}
@@ -251,6 +272,10 @@ int keyring_search(const char *host, const char *user, const char *dsn,
 	}
 	for (l = items; l; l = l->next)
 		add_item(list, l->data);
+	if (!list->nr && default_locked()) {
+		ret = report_locked("search the keyring");
+		goto out;
+	}
 	if (list->nr > 1)
 		qsort(list->items, list->nr, sizeof(*list->items), by_key);
 	ret = TP_OK;
@@ -353,7 +378,7 @@ int keyring_remove(const char *host, const char *user, const char *dsn)
 	if (err)
 		ret = report("remove the credential", err);
 	else
-		ret = locked_match(attrs) ?
+		ret = locked_match(attrs) || default_locked() ?
 		      report_locked("remove the credential") : TP_NOT_FOUND;
 out:
 	if (err)

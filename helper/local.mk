@@ -8,11 +8,17 @@ helper_libtp_a_SOURCES = \
 	helper/credential.h helper/credential.c \
 	helper/keyring.h helper/keyring.c \
 	helper/prompt.h helper/prompt.c \
-	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c
+	helper/http.h helper/http.c \
+	helper/oauth.h helper/oauth.c \
+	helper/lifecycle.h helper/lifecycle.c \
+	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c \
+	helper/cmd_login.c helper/cmd_refresh.c \
+	helper/snowflake.h helper/snowflake.c
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
 
-TP_LIBS = helper/libtp.a $(SECRET_LIBS) $(CURL_LIBS) $(CJSON_LIBS) -lm
+# libcurl is loaded with dlopen when needed (helper/http.h says why).
+TP_LIBS = helper/libtp.a $(SECRET_LIBS) $(CJSON_LIBS) -ldl -lm
 
 bin_PROGRAMS += tokenpass
 tokenpass_SOURCES = helper/main.c

@@ -28,8 +28,23 @@ static const struct command commands[] = {
 	  "git credential protocol: forget a credential" },
 	{ "add-pat", cmd_add_pat,
 	  "--host H --user U [--expires YYYY-MM-DD | --days N] "
-	  "[--name PATNAME] [--dsn DSN]",
-	  "store a programmatic access token read from standard input" },
+	  "[--name PATNAME] [--dsn DSN] [--admin ADMINUSER]",
+	  "store a programmatic access token read from standard input "
+	  "(--admin: who rotates it)" },
+	{ "login", cmd_login,
+	  "--host H --user U [--client-id ID] [--role R] [--scope S] "
+	  "[--authorize-url URL] [--token-url URL] [--port P] [--no-browser] "
+	  "[--dsn DSN] [--refresh-days N] "
+	  "[--grant authorization-code | client-credentials]",
+	  "OAuth sign-in (PKCE, loopback redirect; the client secret is read "
+	  "from standard input)" },
+	{ "refresh", cmd_refresh,
+	  "[--host H --user U [--dsn DSN] | --all] [--force]",
+	  "renew what is near expiry (OAuth refresh, PAT rotation)" },
+	{ "rotate", cmd_rotate,
+	  "--host H --user U --admin ADMINUSER [--dsn DSN] "
+	  "[--expire-after-hours N] [--days N]",
+	  "rotate a Snowflake PAT through the SQL API as ADMINUSER (OAuth)" },
 	{ "list", cmd_list, "[--json]",
 	  "show every credential, its expiry and status (never a secret)" },
 	{ "remove", cmd_remove, "--host H --user U [--dsn DSN]",

@@ -4,6 +4,7 @@
 #include "helper/commands.h"
 #include "helper/credential.h"
 #include "helper/keyring.h"
+#include "helper/lifecycle.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 
@@ -36,9 +37,11 @@ static int protocol_matches(const struct record *rec, const char *p)
 /*
  * The credential for a request: the app-level one for its DSN if there is
  * one, else the global one. Without a username, the first user stored for
- * the host. On TP_OK, *rec and *user are set (user a new string).
+ * the host. On TP_OK, *rec, *user and *dsn (the DSN of the item found, ""
+ * for the global one) are set; user and dsn are new strings.
  */
-static int find(const struct credential *c, struct record *rec, char **user)
+static int find(const struct credential *c, struct record *rec, char **user,
+		char **dsn)
 {
 	struct keyring_list list = KEYRING_LIST_INIT;
 	const char *dsns[2] = { c->dsn && *c->dsn ? c->dsn : "", "" };
@@ -56,8 +59,10 @@ static int find(const struct credential *c, struct record *rec, char **user)
 			if (ret != TP_NOT_FOUND || !*dsns[d])
 				break;
 		}
-		if (ret == TP_OK)
+		if (ret == TP_OK) {
 			*user = xstrdup(c->username);
+			*dsn = xstrdup(dsns[d]);
+		}
 		return ret;
 	}
 
@@ -84,6 +89,7 @@ static int find(const struct credential *c, struct record *rec, char **user)
 			*rec = it->rec;
 			it->rec = (struct record)RECORD_INIT;
 			*user = xstrdup(it->user);
+			*dsn = xstrdup(it->dsn);
 			ret = TP_OK;
 			break;
 		}
@@ -99,7 +105,7 @@ int cmd_get(int argc, char **argv)
 {
 	struct credential c = CREDENTIAL_INIT;
 	struct record rec = RECORD_INIT;
-	char *user = NULL;
+	char *user = NULL, *dsn = NULL;
 	char when[32];
 	int ret;
 
@@ -108,11 +114,16 @@ int cmd_get(int argc, char **argv)
 		goto out;
 	if (!c.host)
 		goto out;	/* nothing to match on: nothing to say */
-	ret = find(&c, &rec, &user);
+	ret = find(&c, &rec, &user, &dsn);
 	if (ret == TP_NOT_FOUND) {
 		ret = TP_OK;	/* git: no match prints nothing */
 		goto out;
 	}
+	if (ret)
+		goto out;
+	/* An OAuth token near its end is renewed before we answer. */
+	ret = lifecycle_renew(c.host, user, dsn, &rec, LIFECYCLE_KEEP_VALID |
+			      (c.renew ? LIFECYCLE_FORCE : 0));
 	if (ret)
 		goto out;
 	if (rec.expires && rec.expires <= tp_now()) {
@@ -159,6 +170,7 @@ int cmd_get(int argc, char **argv)
 	}
 out:
 	free(user);
+	free(dsn);
 	record_release(&rec);
 	credential_release(&c);
 	return ret;

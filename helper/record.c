@@ -51,7 +51,7 @@ void record_json_hooks(void)
 	X(client_id) X(client_secret) X(token_url) X(authorize_url) \
 	X(scope) X(grant) X(role)
 #define RECORD_TIMES(X) \
-	X(expires) X(refresh_expires) X(updated)
+	X(expires) X(refresh_expires) X(refresh_lifetime) X(updated)
 
 static void add_string(cJSON *obj, const char *key, const char *val)
 {

@@ -35,6 +35,7 @@ struct record {
 
 	char *refresh_token;	/* secret */
 	time_t refresh_expires;	/* 0: unknown */
+	time_t refresh_lifetime; /* seconds a new refresh token lives */
 	char *client_id;
 	char *client_secret;	/* secret */
 	char *token_url;
