@@ -28,4 +28,5 @@ tests_unit_store_oauth_LDADD = $(TP_LIBS)
 TESTS += \
 	tests/t0100-protocol.t \
 	tests/t0101-add-pat.t \
-	tests/t0102-list-remove.t
+	tests/t0102-list-remove.t \
+	tests/t0103-keyring-failures.t
