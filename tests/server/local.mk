@@ -3,3 +3,10 @@
 EXTRA_DIST += tests/server/snowflake.py
 TESTS += tests/t0200-tokenserver.t
 EXTRA_DIST += tests/t0200-tokenserver.t
+
+# oidc-provider: package.json and its lockfile; 'npm ci' fills
+# node_modules on first use (tests/lib/oidc.sh).
+EXTRA_DIST += tests/server/oidc/package.json \
+	tests/server/oidc/package-lock.json tests/server/oidc/server.mjs
+TESTS += tests/t0201-oidc.t
+EXTRA_DIST += tests/t0201-oidc.t
