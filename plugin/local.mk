@@ -1,1 +1,33 @@
-# libtokenpass-odbc.so: the ODBC connection hook (plugin/).
+# libtokenpass-odbc.so: the ODBC connection hook (plugin/). A proxy driver
+# module: it exports only SQL*, binds its own symbols (-Bsymbolic, so its
+# calls never land in libodbc), and links libodbcinst but never libodbc.
+
+odbcdriver_LTLIBRARIES += plugin/libtokenpass-odbc.la
+plugin_libtokenpass_odbc_la_SOURCES = \
+	plugin/px.h plugin/entry.c plugin/backend.c plugin/connect.c \
+	plugin/diag.c plugin/helper_client.c plugin/util.c
+plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
+	-DPX_HELPER_DEFAULT='"$(bindir)/tokenpass"'
+plugin_libtokenpass_odbc_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+plugin_libtokenpass_odbc_la_LDFLAGS = -module -avoid-version -shared \
+	-export-symbols-regex '^SQL' -Wl,-Bsymbolic
+plugin_libtokenpass_odbc_la_LIBADD = $(ODBCINST_LIBS) -ldl -lpthread
+EXTRA_DIST += plugin/api.def plugin/tokenpass-odbc.ini.in
+
+# Register [tokenpass] in odbcinst.ini. A staged install (DESTDIR) cannot
+# touch the target system's odbcinst.ini: the package does that.
+install-data-hook: install-odbc-driver-entry
+install-odbc-driver-entry:
+	@if test -n "$(DESTDIR)"; then \
+		echo "tokenpass: DESTDIR is set, not registering [tokenpass]" \
+			"in odbcinst.ini; run 'odbcinst -i -d -f'" \
+			"with plugin/tokenpass-odbc.ini on the target"; \
+	else \
+		sed -e 's|@odbcdriverdir[@]|$(odbcdriverdir)|g' \
+			$(top_srcdir)/plugin/tokenpass-odbc.ini.in \
+			>plugin/tokenpass-odbc.ini && \
+		$(ODBCINST) -i -d -f plugin/tokenpass-odbc.ini && \
+		echo "tokenpass: registered [tokenpass] with odbcinst"; \
+	fi
+.PHONY: install-odbc-driver-entry
+CLEANFILES += plugin/tokenpass-odbc.ini
