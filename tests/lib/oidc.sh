@@ -184,3 +184,24 @@ oauth_login_url () {
 	done
 	sed -n 's/.*open this URL to sign in: //p' "$1" | head -n 1
 }
+
+# oauth_login ARGS...: 'tokenpass login --no-browser ARGS' with the
+# client secret $OAUTH_SECRET (default test-secret) on its standard
+# input, signed in through oauth_drive; returns its exit code. Its stderr
+# is in $TRASH/login.err. Bounded: 60 s in all.
+oauth_login () {
+	printf '%s\n' "${OAUTH_SECRET-test-secret}" |
+		timeout 60 tokenpass login --no-browser "$@" \
+			>"$TRASH/login.out" 2>"$TRASH/login.err" &
+	ol_pid=$!
+	if ol_url=$(oauth_login_url "$TRASH/login.err") &&
+	   oauth_drive "$ol_url" >"$TRASH/login.callback"
+	then
+		wait $ol_pid
+		return $?
+	fi
+	kill $ol_pid 2>/dev/null
+	wait $ol_pid
+	cat >&2 "$TRASH/login.err"
+	return 1
+}

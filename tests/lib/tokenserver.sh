@@ -208,3 +208,35 @@ for k in sys.argv[1].split(".") if sys.argv[1] else []:
 print(v if isinstance(v, str) else json.dumps(v))
 ' "$1"
 }
+
+# -- for the lifecycle tests ---------------------------------------------
+
+# tp_get HOST USER: 'tokenpass get' for that host and user.
+tp_get () {
+	printf 'protocol=https\nhost=%s\nusername=%s\n\n' "$1" "$2" |
+		timeout 60 tokenpass get
+}
+
+# tp_token HOST USER: just the password 'tokenpass get' answers.
+tp_token () {
+	tp_get "$@" >"$TRASH/.tp_get" || return $?
+	sed -n 's/^password=//p' "$TRASH/.tp_get"
+}
+
+# item_snapshot HOST USER: the keyring item as secret-tool sees it,
+# secret and modification time included: equal snapshots mean the item
+# was not touched.
+item_snapshot () {
+	secret-tool search --all host "$1" user "$2" 2>&1 | sort
+}
+
+# tokenserver_token_status TOKEN: the HTTP status the SQL API gives this
+# access token for a harmless statement: 422 (valid, bad SQL) or 401.
+tokenserver_token_status () {
+	tokenserver_curl -o /dev/null -w '%{http_code}' \
+		-A tokenpass-test -H "Authorization: Bearer $1" \
+		-H "X-Snowflake-Authorization-Token-Type: OAUTH" \
+		-H "Content-Type: application/json" \
+		-d '{"statement": "SELECT 1", "timeout": 10}' \
+		"$(tokenserver_rig_url)/api/v2/statements"
+}

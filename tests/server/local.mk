@@ -10,3 +10,7 @@ EXTRA_DIST += tests/server/oidc/package.json \
 	tests/server/oidc/package-lock.json tests/server/oidc/server.mjs
 TESTS += tests/t0201-oidc.t
 EXTRA_DIST += tests/t0201-oidc.t
+
+# Token lifecycle against the real helper (renewal issue).
+TESTS += tests/t0202-login.t
+EXTRA_DIST += tests/t0202-login.t
