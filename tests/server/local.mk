@@ -14,3 +14,5 @@ EXTRA_DIST += tests/t0201-oidc.t
 # Token lifecycle against the real helper (renewal issue).
 TESTS += tests/t0202-login.t
 EXTRA_DIST += tests/t0202-login.t
+TESTS += tests/t0203-renewal.t
+EXTRA_DIST += tests/t0203-renewal.t
