@@ -31,3 +31,20 @@ install-odbc-driver-entry:
 	fi
 .PHONY: install-odbc-driver-entry
 CLEANFILES += plugin/tokenpass-odbc.ini
+
+# The hook's tests: a stub target driver that records what it is given,
+# and a small client that shows what an application sees.
+check_LTLIBRARIES += tests/odbc-stub/libtpstub.la
+tests_odbc_stub_libtpstub_la_SOURCES = tests/odbc-stub/stub.c
+tests_odbc_stub_libtpstub_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_odbc_stub_libtpstub_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+# -rpath: a shared module, not a convenience library
+tests_odbc_stub_libtpstub_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath $(abs_builddir)/tests/odbc-stub
+
+check_PROGRAMS += tests/odbc-stub/tp-odbc-client
+tests_odbc_stub_tp_odbc_client_SOURCES = tests/odbc-stub/client.c
+tests_odbc_stub_tp_odbc_client_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_odbc_stub_tp_odbc_client_LDADD = $(ODBC_LIBS)
+
+TESTS += tests/t0300-odbc-stub.t

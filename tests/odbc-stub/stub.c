@@ -1,0 +1,258 @@
+/*
+ * A stub ODBC driver for the hook's forwarding tests: it logs what it is
+ * given to $STUB_LOG (the connection string, attributes), echoes the
+ * connection string back as the output string (as psqlODBC does, password
+ * and all), and refuses a PWD other than $STUB_PWD with psqlODBC's 08001
+ * "password authentication failed". Test code only: it logs secrets.
+ */
+#include <sql.h>
+#include <sqlext.h>
+#include <sqlucode.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STUB_EXPORT __attribute__((visibility("default")))
+
+struct stub {
+	SQLSMALLINT type;
+	char state[6];
+	char msg[256];
+	int has_diag;
+};
+
+static void logf_(const char *what, const char *s)
+{
+	const char *path = getenv("STUB_LOG");
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%s%s\n", what, s);
+	fclose(f);
+}
+
+static void log_num(const char *what, long a, long b)
+{
+	char buf[64];
+
+	snprintf(buf, sizeof(buf), "%ld=%ld", a, b);
+	logf_(what, buf);
+}
+
+static char *narrow(const SQLWCHAR *w, SQLLEN n)
+{
+	char *s;
+	SQLLEN i;
+
+	if (n == SQL_NTS)
+		for (n = 0; w[n]; n++)
+			;
+	s = malloc((size_t)n + 1);
+	if (!s)
+		return NULL;
+	for (i = 0; i < n; i++)
+		s[i] = w[i] < 128 ? (char)w[i] : '?';
+	s[n] = '\0';
+	return s;
+}
+
+/* the value of PWD in s, braces undone; NULL if none */
+static char *pwd_of(const char *s)
+{
+	const char *p = strstr(s, "PWD=");
+	char *r, *o;
+
+	if (!p)
+		return NULL;
+	p += 4;
+	r = o = malloc(strlen(p) + 1);
+	if (!r)
+		return NULL;
+	if (*p == '{') {
+		for (p++; *p && !(*p == '}' && p[1] != '}'); p++) {
+			*o++ = *p;
+			if (*p == '}')
+				p++;
+		}
+	} else {
+		while (*p && *p != ';')
+			*o++ = *p++;
+	}
+	*o = '\0';
+	return r;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT t, SQLHANDLE in,
+					     SQLHANDLE *out)
+{
+	struct stub *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return SQL_ERROR;
+	s->type = t;
+	*out = s;
+	log_num("alloc ", t, 0);
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT t, SQLHANDLE h)
+{
+	log_num("free ", t, 0);
+	free(h);
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
+					    SQLPOINTER v, SQLINTEGER n)
+{
+	log_num("envattr ", a, (long)(SQLLEN)v);
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
+					    SQLPOINTER v, SQLINTEGER n,
+					    SQLINTEGER *len)
+{
+	if (v)
+		*(SQLINTEGER *)v = SQL_OV_ODBC3;
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLSetConnectAttr(SQLHDBC h, SQLINTEGER a,
+						SQLPOINTER v, SQLINTEGER n)
+{
+	log_num("connattr ", a, (long)(SQLLEN)v);
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLSetConnectAttrW(SQLHDBC h, SQLINTEGER a,
+						 SQLPOINTER v, SQLINTEGER n)
+{
+	log_num("connattrW ", a, (long)(SQLLEN)v);
+	return SQL_SUCCESS;
+}
+
+static SQLRETURN connect_common(struct stub *s, const char *in)
+{
+	const char *want = getenv("STUB_PWD");
+	char *pwd = pwd_of(in);
+	SQLRETURN ret = SQL_SUCCESS;
+
+	if (want && (!pwd || strcmp(pwd, want))) {
+		memcpy(s->state, "08001", 6);
+		snprintf(s->msg, sizeof(s->msg), "[stub] FATAL:  password "
+			 "authentication failed for user \"odbcuser\"");
+		s->has_diag = 1;
+		ret = SQL_ERROR;
+	}
+	free(pwd);
+	return ret;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC h, SQLHWND w,
+	SQLCHAR *in, SQLSMALLINT inlen, SQLCHAR *out, SQLSMALLINT max,
+	SQLSMALLINT *outlen, SQLUSMALLINT completion)
+{
+	char *s = inlen == SQL_NTS ? strdup((char *)in) :
+		  strndup((char *)in, (size_t)inlen);
+	SQLRETURN ret;
+
+	log_num("completion ", completion, 0);
+	logf_("connect A: ", s);
+	ret = connect_common(h, s);
+	if (out && max > 0) {
+		snprintf((char *)out, (size_t)max, "%s", s);
+		if (outlen)
+			*outlen = (SQLSMALLINT)strlen(s);
+	}
+	free(s);
+	return ret;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND w,
+	SQLWCHAR *in, SQLSMALLINT inlen, SQLWCHAR *out, SQLSMALLINT max,
+	SQLSMALLINT *outlen, SQLUSMALLINT completion)
+{
+	char *s = narrow(in, inlen);
+	SQLRETURN ret;
+	size_t i, n;
+
+	log_num("completion ", completion, 0);
+	logf_("connect W: ", s);
+	ret = connect_common(h, s);
+	n = strlen(s);
+	if (out && max > 0) {
+		for (i = 0; i < n && i + 1 < (size_t)max; i++)
+			out[i] = (unsigned char)s[i];
+		out[i] = 0;
+		if (outlen)
+			*outlen = (SQLSMALLINT)n;
+	}
+	free(s);
+	return ret;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
+{
+	logf_("disconnect", "");
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLGetInfo(SQLHDBC h, SQLUSMALLINT t,
+	SQLPOINTER v, SQLSMALLINT n, SQLSMALLINT *len)
+{
+	if (v && n >= 4)
+		memset(v, 0, n > 16 ? 16 : (size_t)n);
+	if (len)
+		*len = 0;
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLGetInfoW(SQLHDBC h, SQLUSMALLINT t,
+	SQLPOINTER v, SQLSMALLINT n, SQLSMALLINT *len)
+{
+	return SQLGetInfo(h, t, v, n, len);
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT t, SQLHANDLE h,
+	SQLSMALLINT rec, SQLCHAR *state, SQLINTEGER *native, SQLCHAR *msg,
+	SQLSMALLINT max, SQLSMALLINT *len)
+{
+	struct stub *s = h;
+
+	if (rec != 1 || !s->has_diag)
+		return SQL_NO_DATA;
+	if (state)
+		memcpy(state, s->state, 6);
+	if (native)
+		*native = 0;
+	if (msg && max > 0)
+		snprintf((char *)msg, (size_t)max, "%s", s->msg);
+	if (len)
+		*len = (SQLSMALLINT)strlen(s->msg);
+	return SQL_SUCCESS;
+}
+
+STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT t, SQLHANDLE h,
+	SQLSMALLINT rec, SQLWCHAR *state, SQLINTEGER *native, SQLWCHAR *msg,
+	SQLSMALLINT max, SQLSMALLINT *len)
+{
+	struct stub *s = h;
+	size_t i, n;
+
+	if (rec != 1 || !s->has_diag)
+		return SQL_NO_DATA;
+	for (i = 0; state && i < 6; i++)
+		state[i] = (unsigned char)s->state[i];
+	if (native)
+		*native = 0;
+	n = strlen(s->msg);
+	for (i = 0; msg && i < n && i + 1 < (size_t)max; i++)
+		msg[i] = (unsigned char)s->msg[i];
+	if (msg && max > 0)
+		msg[i] = 0;
+	if (len)
+		*len = (SQLSMALLINT)n;
+	return SQL_SUCCESS;
+}

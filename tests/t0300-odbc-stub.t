@@ -1,0 +1,352 @@
+#!/bin/sh
+test_description='ODBC hook: forwarding to a stub driver, through unixODBC'
+. "$TP_SRC_DIR/tests/lib/test-lib.sh"
+
+STUB=$TP_BUILD_DIR/tests/odbc-stub/.libs/libtpstub.so
+CLIENT=$TP_BUILD_DIR/tests/odbc-stub/tp-odbc-client
+PLUGIN=$TP_BUILD_DIR/plugin/.libs/libtokenpass-odbc.so
+FAKE=$TRASH/fake-helper
+STUB_LOG=$TRASH/stub.log
+FAKE_LOG=$TRASH/helper.log
+export STUB_LOG FAKE_LOG
+
+# A stand-in for 'tokenpass get': logs the request, answers per FAKE_MODE.
+cat >"$FAKE" <<'EOF_FAKE'
+#!/bin/sh
+req=$(cat)
+printf '%s\n--\n' "$req" >>"$FAKE_LOG"
+renew=
+case "$req" in *tokenpass_renew=1*) renew=1 ;; esac
+case "${FAKE_MODE:-pat}" in
+pat)	printf 'username=alice\npassword=%s\n' "${FAKE_TOKEN:-tok-1}" ;;
+renew)	if test -n "$renew"; then tok=tok-new; else tok=tok-old; fi
+	printf 'username=alice\npassword=%s\n' "$tok" ;;
+bearer)	printf 'capability[]=authtype\nauthtype=Bearer\nusername=alice\n'
+	printf 'credential=%s\npassword_expiry_utc=4102444800\n' "$FAKE_TOKEN" ;;
+none)	echo "tokenpass: the token for 'alice@db' expired on 2020-01-01" >&2 ;;
+other)	printf 'username=mallory\npassword=tok-1\n' ;;
+exit*)	echo "tokenpass: failing on purpose (${FAKE_MODE#exit})" >&2
+	exit "${FAKE_MODE#exit}" ;;
+hang)	sleep 30 ;;
+empty)	;;
+esac
+EOF_FAKE
+chmod +x "$FAKE"
+
+mkdir -p "$TRASH/odbc"
+cat >"$TRASH/odbc/odbcinst.ini" <<EOF
+[tokenpass]
+Driver = $PLUGIN
+
+[Stub]
+Driver = $STUB
+EOF
+cat >"$TRASH/odbc/odbc.ini" <<EOF
+[stubdsn]
+Driver = tokenpass
+TargetDriver = Stub
+TokenHelper = $FAKE
+Server = db.example
+Port = 5433
+UID = alice
+Extra = kept
+
+[viatarget]
+Driver = tokenpass
+TargetDSN = stubbase
+TokenHelper = $FAKE
+UID = alice
+
+[stubbase]
+Driver = Stub
+Server = db.example
+
+[badhost]
+Driver = tokenpass
+TargetDSN = stubbase2
+TokenHelper = $FAKE
+Server = db.example
+
+[stubbase2]
+Driver = Stub
+Server = evil.example
+EOF
+: >"$TRASH/odbc/user.ini"
+ODBCSYSINI=$TRASH/odbc ODBCINI=$TRASH/odbc/user.ini
+export ODBCSYSINI ODBCINI
+
+CS="DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$FAKE;Server=db.example;UID=alice"
+
+reset () {
+	rm -f "$STUB_LOG" "$FAKE_LOG"
+}
+
+test_expect_success 'only SQL* is exported, libodbc is not linked' '
+	nm -D --defined-only "$PLUGIN" | awk "{print \$3}" >syms &&
+	test_grep -q "^SQLDriverConnectW$" syms &&
+	test_grep -q "^SQLGetDiagRecW$" syms &&
+	test_grep ! -v "^SQL" syms &&
+	ldd "$PLUGIN" >deps &&
+	test_grep ! "libodbc\.so" deps &&
+	test_grep "libodbcinst" deps
+'
+
+test_expect_success 'DSN-less connect: DRIVER, hook keys and the app PWD are stripped' '
+	reset &&
+	"$CLIENT" "$CS;TokenTimeout=5;Foo=bar;PWD=app-pw" >out &&
+	test_grep "^rc=0" out &&
+	grep "^connect A: " "$STUB_LOG" >got &&
+	test_grep "Foo=bar" got &&
+	test_grep "Server=db.example" got &&
+	test_grep "UID=alice" got &&
+	test_grep "PWD={tok-1}" got &&
+	test_grep ! -i "DRIVER=" got &&
+	test_grep ! -i "Token[A-Z]" got &&
+	test_grep ! "app-pw" got &&
+	test_grep "^completion 0=" "$STUB_LOG"
+'
+
+test_expect_success 'the helper gets the git credential request' '
+	printf "%s\n" "capability[]=authtype" "protocol=https" \
+		"host=db.example" "username=alice" "--" >expect &&
+	test_cmp expect "$FAKE_LOG"
+'
+
+test_expect_success 'the token is brace-quoted, with } doubled' '
+	reset &&
+	FAKE_TOKEN="a;b}c{d= e}" "$CLIENT" "$CS" >out &&
+	test_grep "^rc=0" out &&
+	test_grep -F "PWD={a;b}}c{d= e}}}" "$STUB_LOG"
+'
+
+test_expect_success 'the output connection string holds no token' '
+	test_grep "^out=" out &&
+	test_grep ! -F "a;b}" out &&
+	test_grep ! "PWD" out &&
+	test_grep "^out=DRIVER=tokenpass;" out
+'
+
+test_expect_success 'an OAuth answer is injected as AUTHENTICATOR=oauth;TOKEN' '
+	reset &&
+	FAKE_MODE=bearer FAKE_TOKEN=oauth-tok "$CLIENT" "$CS;Authenticator=snowflake" >out &&
+	test_grep "^rc=0" out &&
+	test_grep "AUTHENTICATOR=oauth;TOKEN={oauth-tok}" "$STUB_LOG" &&
+	test_grep ! "PWD=" "$STUB_LOG" &&
+	test_grep ! "snowflake" "$STUB_LOG" &&
+	test_grep ! "oauth-tok" out
+'
+
+test_expect_success 'TokenInject=pwd overrides the OAuth default' '
+	reset &&
+	FAKE_MODE=bearer FAKE_TOKEN=oauth-tok "$CLIENT" "$CS;TokenInject=pwd" >out &&
+	test_grep "PWD={oauth-tok}" "$STUB_LOG" &&
+	test_grep ! "TOKEN=" "$STUB_LOG"
+'
+
+test_expect_success 'TokenInject=bogus is refused before any helper runs' '
+	reset &&
+	test_must_fail "$CLIENT" "$CS;TokenInject=bogus" >out &&
+	test_grep "diag: HY000: \[tokenpass\] TokenInject" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'the W path reaches the real driver W entry point' '
+	reset &&
+	"$CLIENT" -w "$CS" >out &&
+	test_grep "^rc=0" out &&
+	test_grep "^connect W: .*PWD={tok-1}" "$STUB_LOG" &&
+	test_grep ! "tok-1" out
+'
+
+test_expect_success 'SQLConnect on a DSN: DSN kept, dsn= sent, app password ignored' '
+	reset &&
+	"$CLIENT" -c stubdsn "" app-pw >out &&
+	test_grep "^rc=0" out &&
+	grep "^connect A: " "$STUB_LOG" >got &&
+	test_grep "^connect A: DSN=stubdsn;UID=alice;PWD={tok-1}$" got &&
+	test_grep "host=db.example:5433" "$FAKE_LOG" &&
+	test_grep "dsn=stubdsn" "$FAKE_LOG"
+'
+
+test_expect_success 'SQLConnectW uses the user it is given' '
+	reset &&
+	"$CLIENT" -c -w stubdsn alice x >out &&
+	test_grep "^rc=0" out &&
+	test_grep "^connect W: DSN=stubdsn;UID=alice;PWD={tok-1}$" "$STUB_LOG"
+'
+
+test_expect_success 'TargetDSN: the real driver gets the target DSN' '
+	reset &&
+	"$CLIENT" "DSN=viatarget" >out &&
+	test_grep "^rc=0" out &&
+	test_grep "^connect A: DSN=stubbase;UID=alice;PWD={tok-1}$" "$STUB_LOG" &&
+	test_grep "host=db.example$" "$FAKE_LOG" &&
+	test_grep "dsn=viatarget" "$FAKE_LOG"
+'
+
+test_expect_success 'attributes set before connect are replayed on the real handles' '
+	reset &&
+	"$CLIENT" -w "$CS" >out &&
+	test_grep "^envattr 200=3$" "$STUB_LOG" &&
+	test_grep "^connattr.* 115=0$" "$STUB_LOG"
+'
+
+test_expect_success 'a refused token is renewed once (tokenpass_renew=1) and retried' '
+	reset &&
+	STUB_PWD=tok-new FAKE_MODE=renew "$CLIENT" "$CS" >out &&
+	test_grep "^rc=0" out &&
+	test $(grep -c "^connect A: " "$STUB_LOG") = 2 &&
+	test $(grep -c "^tokenpass_renew=1$" "$FAKE_LOG") = 1 &&
+	test_grep ! "tok-" out
+'
+
+test_expect_success 'refused twice: the real driver error, after one retry' '
+	reset &&
+	STUB_PWD=never FAKE_MODE=renew test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 08001: \[stub\] FATAL:  password authentication failed" out &&
+	test $(grep -c "^connect A: " "$STUB_LOG") = 2 &&
+	test_grep ! "tok-" out
+'
+
+test_expect_success 'a short output buffer: 01004 and the full length' '
+	reset &&
+	"$CLIENT" -n 10 "$CS" >out &&
+	test_grep "^rc=1$" out &&
+	test_grep "diag: 01004: \[tokenpass\]" out &&
+	len=$(sed -n "s/^outlen=//p" out) &&
+	test "$len" -gt 10
+'
+
+test_expect_success 'conflicting host keys: 28000, and the helper is never asked' '
+	reset &&
+	test_must_fail "$CLIENT" "$CS;Host=evil.example" >out &&
+	test_grep "diag: 28000: \[tokenpass\] conflicting hosts" out &&
+	test_path_is_missing "$FAKE_LOG" &&
+	test_path_is_missing "$STUB_LOG"
+'
+
+test_expect_success 'a target DSN naming another host: 28000' '
+	reset &&
+	test_must_fail "$CLIENT" "DSN=badhost;UID=alice" >out &&
+	test_grep "diag: 28000: .*evil.example" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'no host at all: 28000' '
+	reset &&
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$FAKE;UID=alice" >out &&
+	test_grep "diag: 28000: \[tokenpass\] no Server" out
+'
+
+test_expect_success 'an answer for another user is not used' '
+	reset &&
+	FAKE_MODE=other test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 28000: \[tokenpass\] the helper answered for another" out &&
+	test_path_is_missing "$STUB_LOG"
+'
+
+test_expect_success 'no usable credential: 28000 with the helper reason' '
+	reset &&
+	FAKE_MODE=none test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 28000: \[tokenpass\] no usable credential for .alice@db.example.: the token for .alice@db. expired" out
+'
+
+test_expect_success 'empty answer: 28000 with what to run' '
+	reset &&
+	FAKE_MODE=empty test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 28000: \[tokenpass\] no stored credential for .alice@db.example.; run .tokenpass add-pat --host db.example --user alice." out
+'
+
+test_expect_success 'helper exit 3 (keyring unavailable): 08001' '
+	reset &&
+	FAKE_MODE=exit3 test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 08001: \[tokenpass\] the keyring is unavailable: failing on purpose (3)" out
+'
+
+test_expect_success 'helper exit 5 (new sign-in): 28000 naming tokenpass login' '
+	reset &&
+	FAKE_MODE=exit5 test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 28000: .*tokenpass login --host db.example --user alice" out
+'
+
+test_expect_success 'helper exit 6 (token endpoint): 08001' '
+	reset &&
+	FAKE_MODE=exit6 test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 08001: .*token endpoint failed" out
+'
+
+test_expect_success 'helper exit 1: 08001 with its message' '
+	reset &&
+	FAKE_MODE=exit1 test_must_fail "$CLIENT" "$CS" >out &&
+	test_grep "diag: 08001: .*failed (exit 1): failing on purpose" out
+'
+
+test_expect_success 'helper missing: 08001' '
+	reset &&
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$TRASH/nope;Server=db.example" >out &&
+	test_grep "diag: 08001: \[tokenpass\] cannot run the token helper .*nope.: No such file" out
+'
+
+test_expect_success 'helper hanging: HYT00 within TokenTimeout, and it is killed' '
+	reset &&
+	start=$(date +%s) &&
+	FAKE_MODE=hang test_must_fail "$CLIENT" "$CS;TokenTimeout=1" >out &&
+	end=$(date +%s) &&
+	test $((end - start)) -le 4 &&
+	test_grep "diag: HYT00: \[tokenpass\] the token helper .* did not answer within 1 s" out &&
+	! pgrep -f "^/bin/sh $FAKE" >/dev/null
+'
+
+test_expect_success 'SIGCHLD ignored by the application: still connects' '
+	reset &&
+	(trap "" CHLD && exec "$CLIENT" "$CS") >out &&
+	test_grep "^rc=0" out
+'
+
+test_expect_success 'SIGCHLD ignored and an empty answer: a failure, not a hang' '
+	reset &&
+	(trap "" CHLD && FAKE_MODE=empty exec "$CLIENT" "$CS") >out;
+	test_grep "^rc=-1" out &&
+	test_grep "diag: \(08001\|28000\)" out
+'
+
+test_expect_success 'target driver not loadable: IM003' '
+	reset &&
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$TRASH/missing.so;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: IM003: \[tokenpass\] cannot load the target driver" out
+'
+
+test_expect_success 'target driver not in odbcinst.ini: IM003' '
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=Nope;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: IM003: \[tokenpass\] target driver .Nope. is not in odbcinst.ini" out
+'
+
+test_expect_success 'the hook as its own target: IM003, no loop' '
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=tokenpass;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: IM003: .*the tokenpass hook itself" out
+'
+
+test_expect_success 'a target without SQLDriverConnect: IM001' '
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=/lib/x86_64-linux-gnu/libodbcinst.so.2;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: IM001: \[tokenpass\] the target driver" out
+'
+
+test_expect_success 'no TargetDriver: IM002' '
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: IM002: \[tokenpass\] no TargetDriver or TargetDSN" out
+'
+
+test_expect_success 'isql shows the hook error (SQLError must not loop)' '
+	reset &&
+	FAKE_MODE=exit5 test_must_fail timeout 10 isql -b -v stubdsn >out 2>&1 &&
+	test_grep "\[28000\].*\[tokenpass\] a new sign-in is needed" out &&
+	test $(grep -c "tokenpass\] a new sign-in" out) = 1
+'
+
+test_expect_success 'iusql (W diagnostics) shows the hook error' '
+	reset &&
+	FAKE_MODE=exit5 test_must_fail timeout 10 iusql -b -v stubdsn >out 2>&1 &&
+	test_grep "\[tokenpass\] a new sign-in is needed" out
+'
+
+test_done
