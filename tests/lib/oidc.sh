@@ -4,7 +4,7 @@
 # from test_setup or the top level so that what it exports survives.
 #
 #   oidc_start [--rotate always|never|default] [--at-ttl N] [--rt-ttl N]
-#              [--tls]
+#              [--tls] [--port N]
 #       npm ci into tests/server/oidc if node_modules is missing, start the
 #       server on a free port; exports OIDC_PORT, OIDC_URL, OIDC_HOST,
 #       OIDC_DIR; stopped at exit. Routes: $OIDC_URL/oauth/authorize and
@@ -42,13 +42,14 @@ oidc_install () {
 }
 
 oidc_start () {
-	op_rotate=default op_at_ttl=600 op_rt_ttl=7776000 op_tls=
+	op_rotate=default op_at_ttl=600 op_rt_ttl=7776000 op_tls= op_port=0
 	while test $# -gt 0; do
 		case "$1" in
 		--rotate) op_rotate=$2; shift ;;
 		--at-ttl) op_at_ttl=$2; shift ;;
 		--rt-ttl) op_rt_ttl=$2; shift ;;
 		--tls) op_tls=1 ;;
+		--port) op_port=$2; shift ;;
 		*) echo >&2 "oidc_start: unknown option '$1'"; return 1 ;;
 		esac
 		shift
@@ -66,7 +67,7 @@ oidc_start () {
 	else
 		OP_TLS_CERT= OP_TLS_KEY=
 	fi
-	OP_PORT=0 OP_PORT_FILE=$OIDC_DIR/port OP_ROTATE=$op_rotate \
+	OP_PORT=$op_port OP_PORT_FILE=$OIDC_DIR/port OP_ROTATE=$op_rotate \
 	OP_AT_TTL=$op_at_ttl OP_RT_TTL=$op_rt_ttl \
 	OP_TLS_CERT=$OP_TLS_CERT OP_TLS_KEY=$OP_TLS_KEY \
 	NODE_NO_WARNINGS=1 \

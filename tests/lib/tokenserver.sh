@@ -240,3 +240,19 @@ tokenserver_token_status () {
 		-d '{"statement": "SELECT 1", "timeout": 10}' \
 		"$(tokenserver_rig_url)/api/v2/statements"
 }
+
+# item_tokens HOST USER: the item's secret document without the
+# needs_login mark, keys sorted: equal output means no token, expiry or
+# client setting changed.
+item_tokens () {
+	secret-tool search --all host "$1" user "$2" 2>/dev/null |
+	sed -n 's/^secret = //p' |
+	"$TS_PYTHON" -c '
+import json, sys
+lines = sys.stdin.read().splitlines()
+if len(lines) != 1:
+    sys.exit("item_tokens: %d items" % len(lines))
+d = json.loads(lines[0])
+d.pop("needs_login", None)
+print(json.dumps(d, sort_keys=True))'
+}

@@ -16,3 +16,5 @@ TESTS += tests/t0202-login.t
 EXTRA_DIST += tests/t0202-login.t
 TESTS += tests/t0203-renewal.t
 EXTRA_DIST += tests/t0203-renewal.t
+TESTS += tests/t0204-reauth.t
+EXTRA_DIST += tests/t0204-reauth.t
