@@ -18,3 +18,5 @@ TESTS += tests/t0203-renewal.t
 EXTRA_DIST += tests/t0203-renewal.t
 TESTS += tests/t0204-reauth.t
 EXTRA_DIST += tests/t0204-reauth.t
+TESTS += tests/t0205-concurrency.t
+EXTRA_DIST += tests/t0205-concurrency.t
