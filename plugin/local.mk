@@ -48,3 +48,4 @@ tests_odbc_stub_tp_odbc_client_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_odbc_stub_tp_odbc_client_LDADD = $(ODBC_LIBS)
 
 TESTS += tests/t0300-odbc-stub.t
+TESTS += tests/t0301-odbc-pg.t
