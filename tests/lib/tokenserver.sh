@@ -22,6 +22,8 @@
 #                                  (the body runs in a subshell: an EXIT trap)
 #   json_get PATH <file            a value out of JSON (see below)
 #
+# TS_PORT_WANT=N asks for that port (to restart a server where a stored
+# credential expects it).
 # --wrong-name serves a certificate for wrong.example only; TS_URL still
 # names 127.0.0.1, so a verifying client must refuse it.
 
@@ -92,7 +94,7 @@ tokenserver_start () {
 	mkdir -p "$TS_DIR" && rm -f "$TS_DIR/port" || return 1
 	"$TS_PYTHON" "$TP_SRC_DIR/tests/server/snowflake.py" \
 		--cert "$TS_TLS/$cert.pem" --key "$TS_TLS/$cert.key" \
-		--state "$TS_DIR" --port 0 >>"$TS_DIR/stderr" 2>&1 </dev/null &
+		--state "$TS_DIR" --port "${TS_PORT_WANT:-0}" >>"$TS_DIR/stderr" 2>&1 </dev/null &
 	TS_PID=$!
 	test_atexit tokenserver_stop
 	i=0

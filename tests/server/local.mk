@@ -20,3 +20,5 @@ TESTS += tests/t0204-reauth.t
 EXTRA_DIST += tests/t0204-reauth.t
 TESTS += tests/t0205-concurrency.t
 EXTRA_DIST += tests/t0205-concurrency.t
+TESTS += tests/t0206-faults.t
+EXTRA_DIST += tests/t0206-faults.t
