@@ -22,3 +22,5 @@ TESTS += tests/t0205-concurrency.t
 EXTRA_DIST += tests/t0205-concurrency.t
 TESTS += tests/t0206-faults.t
 EXTRA_DIST += tests/t0206-faults.t
+TESTS += tests/t0207-rotate.t
+EXTRA_DIST += tests/t0207-rotate.t
