@@ -119,8 +119,8 @@ pg_odbc_setup () {
 	export ODBCSYSINI ODBCINI ODBC_DIR
 }
 
-# pg_dsn_less: a DSN-less connection string through the hook
+# pg_dsn_less [HELPER]: a DSN-less connection string through the hook
 pg_dsn_less () {
 	printf 'DRIVER={tokenpass};TargetDriver={PG Unicode};TokenHelper=%s;Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser;SSLmode=disable' \
-		"$TP_BUILD_DIR/tokenpass" "$PG_PORT"
+		"${1:-$TP_BUILD_DIR/tokenpass}" "$PG_PORT"
 }
