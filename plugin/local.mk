@@ -50,3 +50,4 @@ tests_odbc_stub_tp_odbc_client_LDADD = $(ODBC_LIBS)
 TESTS += tests/t0300-odbc-stub.t
 TESTS += tests/t0301-odbc-pg.t
 TESTS += tests/t0302-odbc-pg-errors.t
+TESTS += tests/t0303-odbc-leaks.t
