@@ -153,8 +153,8 @@ test_expect_success 'the access token TTL is honoured (introspection)' '
 test_expect_success 'an expired refresh token is invalid_grant' '
 	(
 		OIDC_PID= OIDC_STATE=$TRASH/oidc-rt &&
-		oidc_start --rotate never --rt-ttl 2 &&
 		ts_finally oidc_stop &&
+		oidc_start --rotate never --rt-ttl 2 &&
 		op_login out 40004 &&
 		rt=$(json_get refresh_token <out) &&
 		sleep 3 &&
@@ -167,8 +167,8 @@ test_expect_success 'an expired refresh token is invalid_grant' '
 test_expect_success 'HTTPS with the test CA (--tls)' '
 	(
 		OIDC_PID= OIDC_STATE=$TRASH/oidc-tls &&
-		oidc_start --tls &&
 		ts_finally oidc_stop &&
+		oidc_start --tls &&
 		case "$OIDC_URL" in https://127.0.0.1:*) ;; *) false ;; esac &&
 		op_login out 40005 &&
 		json_get refresh_token <out &&

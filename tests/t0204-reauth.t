@@ -108,6 +108,7 @@ test_expect_success 'oidc-provider forgot the grant (restarted): exit 5, item un
 	timeout 60 tokenpass refresh --host "$OIDC_HOST" --user carol --force &&
 	item_tokens "$OIDC_HOST" carol >before &&
 	port=$OIDC_PORT &&
+	ts_finally oidc_stop &&
 	oidc_start --rotate always --port $port &&
 	test "$OIDC_PORT" = "$port" &&
 	test_expect_code 5 timeout 60 tokenpass refresh --host "$OIDC_HOST" \

@@ -99,6 +99,7 @@ test_expect_success 'a certificate for another name is refused' '
 	item_snapshot "$TS_HOST" ANALYST >before &&
 	(
 		TS_PORT_WANT=$TS_PORT &&
+		ts_finally tokenserver_stop &&
 		tokenserver_start --wrong-name &&
 		test_expect_code 6 timeout 60 tokenpass refresh --host "$TS_HOST" \
 			--user ANALYST --force 2>err
