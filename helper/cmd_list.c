@@ -11,40 +11,60 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A credential within this many seconds of its end says "renew soon". */
+/* list says "renew soon" this close to the end (check: --warn-days). */
 #define LIST_WARN_SECONDS (7 * 86400)
+
+/*
+ * The one place that decides a credential's state, for list, check and
+ * doctor. An access token's own expiry never counts: it renews itself.
+ */
+enum cred_state cred_state(const struct keyring_item *it, time_t now,
+			   long warn)
+{
+	const struct record *r = &it->rec;
+	int cc = r->grant && !strcmp(r->grant, "client_credentials");
+
+	if (it->locked)
+		return CRED_LOCKED;
+	if (it->damaged)
+		return CRED_DAMAGED;
+	if (r->needs_login)
+		return CRED_SIGN_IN;
+	if (r->kind == RECORD_OAUTH) {
+		if (r->refresh_expires && r->refresh_expires <= now)
+			return CRED_SIGN_IN;
+		if (!r->refresh_token && r->expires && r->expires <= now)
+			return cc ? CRED_OK : CRED_SIGN_IN;
+		if (r->refresh_expires && r->refresh_expires - now < warn)
+			return CRED_RENEW_SOON;
+		return CRED_OK;
+	}
+	if (r->expires && r->expires <= now)
+		return CRED_EXPIRED;
+	if (r->expires && r->expires - now < warn)
+		return CRED_RENEW_SOON;
+	return CRED_OK;
+}
+
+const char *cred_state_name(enum cred_state st)
+{
+	switch (st) {
+	case CRED_OK: return "ok";
+	case CRED_RENEW_SOON: return "renew soon";
+	case CRED_SIGN_IN: return "sign-in needed";
+	case CRED_EXPIRED: return "expired";
+	case CRED_LOCKED: return "locked";
+	case CRED_DAMAGED: return "damaged";
+	}
+	return "?";
+}
 
 static const char *status_of(const struct keyring_item *it, time_t now)
 {
-	const struct record *r = &it->rec;
-
-	if (it->locked)
-		return "locked";
-	if (it->damaged)
-		return "damaged";
-	if (r->needs_login)
-		return "sign-in needed";
-	if (r->kind == RECORD_OAUTH) {
-		if (r->refresh_expires && r->refresh_expires <= now)
-			return "sign-in needed";
-		if (!r->refresh_token && r->expires && r->expires <= now)
-			return r->grant && !strcmp(r->grant,
-						  "client_credentials") ?
-			       "ok" : "sign-in needed";
-		if (r->refresh_expires &&
-		    r->refresh_expires - now < LIST_WARN_SECONDS)
-			return "renew soon";
-		return "ok";
-	}
-	if (r->expires && r->expires <= now)
-		return "expired";
-	if (r->expires && r->expires - now < LIST_WARN_SECONDS)
-		return "renew soon";
-	return "ok";
+	return cred_state_name(cred_state(it, now, LIST_WARN_SECONDS));
 }
 
-/* "3d 4h", "52m", "expired", or "-" for no expiry; buf holds 32. */
-static const char *time_left(time_t t, time_t now, char *buf, size_t len)
+const char *cred_time_left(time_t t, time_t now, char *buf, size_t len)
 {
 	long long s = (long long)t - (long long)now;
 
@@ -131,13 +151,16 @@ static void print_table(const struct keyring_list *list, time_t now)
 		const struct record *r = &it->rec;
 		int known = !it->locked && !it->damaged;
 		char a[32], b[32];
+		const char *tl = known ?
+			cred_time_left(r->expires, now, a, sizeof(a)) : "?";
+		const char *rl = known && r->kind == RECORD_OAUTH ?
+			cred_time_left(r->refresh_expires, now, b, sizeof(b)) :
+			"-";
 
 		printf("%-*s  %-*s  %-*s  %-5s  %-10s  %-10s  %s\n", wh,
 		       it->host, wu, it->user, wd, *it->dsn ? it->dsn : "-",
 		       known ? record_kind_name(r->kind) : "?",
-		       known ? time_left(r->expires, now, a, sizeof(a)) : "?",
-		       known && r->kind == RECORD_OAUTH ?
-		       time_left(r->refresh_expires, now, b, sizeof(b)) : "-",
+		       tl, rl,
 		       status_of(it, now));
 	}
 }

@@ -49,6 +49,13 @@ static const struct command commands[] = {
 	  "show every credential, its expiry and status (never a secret)" },
 	{ "remove", cmd_remove, "--host H --user U [--dsn DSN]",
 	  "delete a credential" },
+	{ "check", cmd_check, "[--warn-days N] [--notify]",
+	  "for cron: exit 1 if something ends within N days (7), 2 if "
+	  "it did; --notify: a desktop notification" },
+	{ "schedule", cmd_schedule, "[15m | 30m | 1h | off]",
+	  "how often the systemd user timer renews (no argument: show it)" },
+	{ "doctor", cmd_doctor, "[--dsn DSN]",
+	  "diagnose the session bus, keyring, credentials and a DSN" },
 	{ "capability", cmd_capability, "",
 	  "git credential protocol: list the capabilities" },
 	{ NULL, NULL, NULL, NULL }
