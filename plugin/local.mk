@@ -51,3 +51,15 @@ TESTS += tests/t0300-odbc-stub.t
 TESTS += tests/t0301-odbc-pg.t
 TESTS += tests/t0302-odbc-pg-errors.t
 TESTS += tests/t0303-odbc-leaks.t
+
+# The connect benchmark (bench/odbc-connect.sh): 'make bench-odbc' builds
+# it; never built by 'make all' or 'make check'.
+bench/odbc-connect$(EXEEXT): $(top_srcdir)/bench/odbc-connect.c
+	@mkdir -p bench
+	$(AM_V_CC)$(CC) $(AM_CPPFLAGS) $(ODBC_CFLAGS) $(AM_CFLAGS) $(CFLAGS) \
+		-o $@ $(top_srcdir)/bench/odbc-connect.c $(ODBC_LIBS)
+bench-odbc: bench/odbc-connect$(EXEEXT) plugin/libtokenpass-odbc.la \
+	tokenpass$(EXEEXT)
+.PHONY: bench-odbc
+EXTRA_DIST += bench/odbc-connect.c bench/odbc-connect.sh
+CLEANFILES += bench/odbc-connect$(EXEEXT)

@@ -1,0 +1,40 @@
+#!/bin/sh
+# What the ODBC hook adds per connect and in memory: 200 connects through
+# a tokenpass DSN and 200 through the plain psqlODBC DSN, in one process,
+# against PostgreSQL 15 on loopback, with the token in a private keyring.
+#   TP_BUILD_DIR=_build bench/odbc-connect.sh [N]
+set -eu
+cd "$(dirname "$0")/.."
+TP_SRC_DIR=$(pwd)
+TP_BUILD_DIR=$(cd "${TP_BUILD_DIR:-_build}" && pwd)
+export TP_SRC_DIR TP_BUILD_DIR
+n=${1:-200}
+
+make -s -C "$TP_BUILD_DIR" bench-odbc >/dev/null
+
+. tests/lib/test-lib.sh
+. tests/lib/keyring.sh
+. tests/lib/pg.sh
+trap 'eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+
+keyring_start
+pg_start
+pg_odbc_setup
+pw=bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+pg_password "$pw"
+printf '%s\n' "$pw" |
+	tokenpass add-pat --host "127.0.0.1:$PG_PORT" --user odbcuser
+
+plain_pw=$(mktemp "$TRASH/pw.XXXXXX")
+printf 'DSN=pg;UID=odbcuser;PWD={%s}' "$pw" >"$plain_pw"
+echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT, psqlODBC $(dpkg-query -W -f='${Version}' odbc-postgresql), unixODBC $(dpkg-query -W -f='${Version}' unixodbc)"
+# the plain string holds the password: read from a file, not argv
+"$TP_BUILD_DIR/bench/odbc-connect" -n "$n" "DSN=tp" "@$plain_pw" \
+	"$TP_BUILD_DIR/tokenpass" "127.0.0.1:$PG_PORT" odbcuser
+if command -v hyperfine >/dev/null 2>&1; then
+	printf 'capability[]=authtype\nprotocol=https\nhost=127.0.0.1:%s\nusername=odbcuser\n\n' \
+		"$PG_PORT" >"$TRASH/req"
+	hyperfine -N -w 5 -r 50 --style basic \
+		--input "$TRASH/req" --output null \
+		"$TP_BUILD_DIR/tokenpass get" 2>&1 | sed -n '/Time/p'
+fi
