@@ -3,6 +3,11 @@ test_description='tokenpass schedule: the timer drop-in and systemctl --user'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
 . "$TP_SRC_DIR/tests/lib/helper-test.sh"
 
+# Run a command when the current test body (a subshell) ends.
+ts_finally () {
+	trap "$*" EXIT
+}
+
 DROPIN=$XDG_CONFIG_HOME/systemd/user/tokenpass-refresh.timer.d/interval.conf
 
 # A systemctl that logs its arguments and exits $FAKE_RC (default 0).
@@ -58,7 +63,7 @@ test_expect_success 'the units and each drop-in pass systemd-analyze verify' '
 	unitdir=$XDG_CONFIG_HOME/systemd/user &&
 	cp "$TP_BUILD_DIR/systemd/tokenpass-refresh.service" \
 		"$TP_BUILD_DIR/systemd/tokenpass-refresh.timer" "$unitdir" &&
-	test_when_finished "rm -f $unitdir/tokenpass-refresh.service $unitdir/tokenpass-refresh.timer" &&
+	ts_finally "rm -f $unitdir/tokenpass-refresh.service $unitdir/tokenpass-refresh.timer" &&
 	for iv in 15m 30m 1h off
 	do
 		PATH=$FAKE_PATH tokenpass schedule $iv >/dev/null &&
