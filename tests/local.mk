@@ -31,4 +31,5 @@ TESTS += \
 	tests/t0102-list-remove.t \
 	tests/t0103-keyring-failures.t \
 	tests/t0104-hygiene.t \
-	tests/t0105-storage.t
+	tests/t0105-storage.t \
+	tests/t0106-git.t
