@@ -11,7 +11,7 @@ DEST=$TRASH/dest
 
 test_setup 'make install DESTDIR (units with the real bindir)' '
 	ODBCSYSINI=$TRASH ODBCINSTINI=odbcinst.ini \
-	make -C "$TP_BUILD_DIR" install DESTDIR="$DEST" >install.log 2>&1 &&
+	make -C "$TP_BUILD_DIR" install DESTDIR="$DEST" >"$TRASH/install.log" 2>&1 &&
 	UNITDIR=$(dirname "$(find "$DEST" -name tokenpass-refresh.service)") &&
 	test -f "$UNITDIR/tokenpass-refresh.timer"
 '
@@ -57,9 +57,8 @@ test_expect_success 'systemd-analyze verify catches a broken unit' '
 
 test_setup 'a private keyring with a PAT near its end' '
 	keyring_start &&
-	echo tok-secret-unit >in &&
-	tokenpass add-pat --host a.example.com --user SVC --days 3 \
-		--name SVC_PAT <in 2>/dev/null
+	echo tok-secret-unit | tokenpass add-pat --host a.example.com \
+		--user SVC --days 3 --name SVC_PAT 2>/dev/null
 '
 
 test_setup 'a notification server on the private bus' '

@@ -61,9 +61,8 @@ export ODBCSYSINI ODBCINI
 
 test_setup 'a private bus, an unlocked keyring and a PAT' '
 	keyring_start &&
-	echo tok-secret-doc >in &&
-	tokenpass add-pat --host a.example.com --user SVC --days 30 \
-		<in 2>/dev/null
+	echo tok-secret-doc | tokenpass add-pat --host a.example.com \
+		--user SVC --days 30 2>/dev/null
 '
 
 test_expect_success 'all well: every line ok, exit 0' '
