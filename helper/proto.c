@@ -28,10 +28,17 @@ static int read_request(const char *cmd, struct credential *c)
 	return TP_OK;
 }
 
-/* A stored item answers a request for protocol p unless it names another. */
-static int protocol_matches(const struct record *rec, const char *p)
+/*
+ * A stored item answers a request unless it names another protocol, and
+ * a request with a path (git's credential.useHttpPath) only an item
+ * stored for that path, as git's own credential-store does.
+ */
+static int request_matches(const struct record *rec,
+			   const struct credential *c)
 {
-	return !p || !rec->protocol || !strcmp(rec->protocol, p);
+	if (c->protocol && rec->protocol && strcmp(rec->protocol, c->protocol))
+		return 0;
+	return !c->path || (rec->path && !strcmp(rec->path, c->path));
 }
 
 /*
@@ -52,7 +59,7 @@ static int find(const struct credential *c, struct record *rec, char **user,
 		for (d = 0; d < 2; d++) {
 			ret = keyring_lookup(c->host, c->username, dsns[d],
 					     rec);
-			if (ret == TP_OK && !protocol_matches(rec, c->protocol)) {
+			if (ret == TP_OK && !request_matches(rec, c)) {
 				record_release(rec);
 				ret = TP_NOT_FOUND;
 			}
@@ -84,7 +91,7 @@ static int find(const struct credential *c, struct record *rec, char **user,
 				ret = TP_KEYRING;
 				break;
 			}
-			if (!protocol_matches(&it->rec, c->protocol))
+			if (!request_matches(&it->rec, c))
 				continue;
 			*rec = it->rec;
 			it->rec = (struct record)RECORD_INIT;
@@ -186,7 +193,7 @@ int cmd_store(int argc, char **argv)
 	if (ret)
 		goto out;
 	/* git sends store after every success; what it cannot keep, skip */
-	if (!c.host || !c.username || !c.password || !*c.password)
+	if (!c.host || !c.username || !c.password)
 		goto out;
 	if (c.password_expiry_utc && c.password_expiry_utc <= tp_now())
 		goto out;
@@ -211,6 +218,7 @@ int cmd_store(int argc, char **argv)
 	rec.expires = c.password_expiry_utc;
 	rec.refresh_token = tp_strdup_secret(c.oauth_refresh_token);
 	rec.protocol = c.protocol ? xstrdup(c.protocol) : NULL;
+	rec.path = c.path ? xstrdup(c.path) : NULL;
 	/* what tokenpass itself knows of a PAT outlives a new value */
 	rec.pat_name = old.pat_name;
 	rec.admin = old.admin;
@@ -258,7 +266,7 @@ int cmd_erase(int argc, char **argv)
 		}
 		if (it->damaged)
 			continue;
-		if (!protocol_matches(&it->rec, c.protocol))
+		if (!request_matches(&it->rec, &c))
 			continue;
 		/* only the password git was refused, not another one */
 		if (c.password && !tp_secret_eq(c.password, it->rec.token))

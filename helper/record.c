@@ -47,7 +47,7 @@ void record_json_hooks(void)
 
 /* The string fields and the times, in document order. */
 #define RECORD_STRINGS(X) \
-	X(token) X(protocol) X(pat_name) X(admin) X(refresh_token) \
+	X(token) X(protocol) X(path) X(pat_name) X(admin) X(refresh_token) \
 	X(client_id) X(client_secret) X(token_url) X(authorize_url) \
 	X(scope) X(grant) X(role)
 #define RECORD_TIMES(X) \

@@ -30,6 +30,7 @@ struct record {
 	char *token;		/* secret: the PAT, password or access token */
 	time_t expires;		/* when token expires; 0: no expiry known */
 	char *protocol;		/* git's protocol, for items from 'store' */
+	char *path;		/* git's path (credential.useHttpPath), too */
 	char *pat_name;		/* Snowflake's name for the PAT */
 	char *admin;		/* user whose OAuth token rotates this PAT */
 
