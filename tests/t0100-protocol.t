@@ -423,4 +423,51 @@ test_expect_success 'an unknown command: exit 2 and one line' '
 	test_one_line err
 '
 
+test_expect_success 'a request with a path gets only an item stored for it' '
+	printf "protocol=https\nhost=path.example.com\npath=foo.git\nusername=u\npassword=tok-foo\n" >in &&
+	tp_run out err tokenpass store &&
+	test $rc -eq 0 &&
+	printf "protocol=https\nhost=path.example.com\npath=bar.git\n" >in &&
+	tp_run out err tokenpass get &&
+	test $rc -eq 0 &&
+	test_must_be_empty out &&
+	printf "protocol=https\nhost=path.example.com\npath=foo.git\n" >in &&
+	tp_run out err tokenpass get &&
+	test_grep "^password=tok-foo\$" out &&
+	tp_request path.example.com &&
+	tp_run out err tokenpass get &&
+	test_grep "^password=tok-foo\$" out &&
+	printf "protocol=https\nhost=acme2.example.com\nusername=u\npassword=tok-nopath\n" >in &&
+	tp_run out err tokenpass store &&
+	printf "protocol=https\nhost=acme2.example.com\npath=x.git\nusername=u\n" >in &&
+	tp_run out err tokenpass get &&
+	test_must_be_empty out
+'
+
+test_expect_success 'erase with another path keeps the item, with its own erases it' '
+	printf "protocol=https\nhost=path.example.com\npath=bar.git\n" >in &&
+	tp_run out err tokenpass erase &&
+	test $rc -eq 0 &&
+	tp_request path.example.com &&
+	tp_run out err tokenpass get &&
+	test_grep "^password=tok-foo\$" out &&
+	printf "protocol=https\nhost=path.example.com\npath=foo.git\n" >in &&
+	tp_run out err tokenpass erase &&
+	test $rc -eq 0 &&
+	tp_request path.example.com &&
+	tp_run out err tokenpass get &&
+	test_must_be_empty out
+'
+
+test_expect_success 'an empty username and password are kept (git: SSO)' '
+	printf "protocol=https\nhost=sso.example.com\nusername=\npassword=\n" >in &&
+	tp_run out err tokenpass store &&
+	test $rc -eq 0 &&
+	test_must_be_empty err &&
+	tp_request sso.example.com &&
+	tp_run out err tokenpass get &&
+	printf "username=\npassword=\n" >expect &&
+	test_cmp expect out
+'
+
 test_done

@@ -36,6 +36,7 @@ static void test_round_trip(void)
 	in.token = xstrdup("at-\"quoted\"\\back\001ctl-\xc3\xa9");
 	in.expires = 1790000000;
 	in.protocol = xstrdup("https");
+	in.path = xstrdup("org/repo.git");
 	in.pat_name = xstrdup("PAT_1");
 	in.admin = xstrdup("ADMIN");
 	in.refresh_token = xstrdup("rt-secret");
@@ -61,6 +62,7 @@ static void test_round_trip(void)
 	      "token survives (quotes, backslash, control, UTF-8)");
 	check(out.expires == in.expires, "expires survives");
 	check(streq(out.protocol, "https"), "protocol survives");
+	check(streq(out.path, "org/repo.git"), "path survives");
 	check(streq(out.pat_name, "PAT_1"), "pat_name survives");
 	check(streq(out.admin, "ADMIN"), "admin survives");
 	check(streq(out.refresh_token, "rt-secret"), "refresh_token survives");
