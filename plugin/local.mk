@@ -18,7 +18,10 @@ EXTRA_DIST += plugin/api.def plugin/tokenpass-odbc.ini.in
 # touch the target system's odbcinst.ini: the package does that.
 install-data-hook: install-odbc-driver-entry
 install-odbc-driver-entry:
-	@if test -n "$(DESTDIR)"; then \
+	@if test "$(ODBC_REGISTER)" != yes; then \
+		echo "tokenpass: configured with --disable-odbc-register," \
+			"not registering [tokenpass] in odbcinst.ini"; \
+	elif test -n "$(DESTDIR)"; then \
 		echo "tokenpass: DESTDIR is set, not registering [tokenpass]" \
 			"in odbcinst.ini; run 'odbcinst -i -d -f'" \
 			"with plugin/tokenpass-odbc.ini on the target"; \
@@ -51,6 +54,8 @@ TESTS += tests/t0300-odbc-stub.t
 TESTS += tests/t0301-odbc-pg.t
 TESTS += tests/t0302-odbc-pg-errors.t
 TESTS += tests/t0303-odbc-leaks.t
+EXTRA_DIST += tests/t0300-odbc-stub.t tests/t0301-odbc-pg.t \
+	tests/t0302-odbc-pg-errors.t tests/t0303-odbc-leaks.t
 
 # The connect benchmark (bench/odbc-connect.sh): 'make bench-odbc' builds
 # it; never built by 'make all' or 'make check'.

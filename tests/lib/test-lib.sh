@@ -45,7 +45,8 @@ test_when_finished () {
 $test_cleanup"
 }
 
-# Run a command when the script ends (daemons the script started).
+# Run a command when the script ends (daemons the script started). Call
+# it from test_setup or the top level: a test body runs in a subshell.
 test_atexit () {
 	test_cleanup_global="$*
 $test_cleanup_global"
@@ -54,7 +55,11 @@ $test_cleanup_global"
 test_expect_success () {
 	test_count=$((test_count + 1))
 	test_cleanup=
-	if (cd "$TRASH" && eval "$2") >"$TRASH/.out" 2>&1 </dev/null; then
+	# the body and its test_when_finished cleanups run in one subshell
+	if (cd "$TRASH" && eval "$2"
+	    rc=$?
+	    eval "$test_cleanup" >/dev/null 2>&1
+	    exit $rc) >"$TRASH/.out" 2>&1 </dev/null; then
 		echo "ok $test_count - $1"
 	else
 		test_failures=$((test_failures + 1))
@@ -63,7 +68,6 @@ test_expect_success () {
 		echo "#   the test was:"
 		printf '%s\n' "$2" | sed 's/^/#    /'
 	fi
-	eval "$test_cleanup" >/dev/null 2>&1
 }
 
 # test_expect_success whose body runs in this shell, so that variables it
