@@ -32,4 +32,5 @@ TESTS += \
 	tests/t0103-keyring-failures.t \
 	tests/t0104-hygiene.t \
 	tests/t0105-storage.t \
-	tests/t0106-git.t
+	tests/t0106-git.t \
+	tests/t0107-git-t0303.t
