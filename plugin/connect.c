@@ -28,16 +28,6 @@
 #define PX_TIMEOUT_DEFAULT 10
 #define PX_OUT_MAX 8192
 
-struct kv {
-	char *key;
-	char *val;
-};
-
-struct kvlist {
-	struct kv *v;
-	int nr, alloc;
-};
-
 /* a growing string whose old copies are wiped: it holds the token */
 struct sbuf {
 	char *buf;
@@ -67,7 +57,7 @@ static int in_set(const char *key, const char *const *set)
 	return 0;
 }
 
-static void kv_release(struct kvlist *l)
+void px_kv_release(struct px_kvlist *l)
 {
 	int i;
 
@@ -80,10 +70,10 @@ static void kv_release(struct kvlist *l)
 	l->nr = l->alloc = 0;
 }
 
-static int kv_add(struct kvlist *l, const char *k, size_t klen,
+static int kv_add(struct px_kvlist *l, const char *k, size_t klen,
 		  const char *v, size_t vlen, int braced)
 {
-	struct kv *n;
+	struct px_kv *n;
 	size_t i, o = 0;
 	char *val;
 
@@ -123,8 +113,7 @@ static int is_space(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* parse "k=v;k={v};..." into l; -1 on out of memory */
-static int kv_parse(struct kvlist *l, const char *s)
+int px_kv_parse(struct px_kvlist *l, const char *s)
 {
 	while (*s) {
 		const char *k, *ke, *v, *ve;
@@ -170,7 +159,7 @@ static int kv_parse(struct kvlist *l, const char *s)
 	return 0;
 }
 
-static const char *kv_get(const struct kvlist *l, const char *const *keys)
+static const char *kv_get(const struct px_kvlist *l, const char *const *keys)
 {
 	int i;
 
@@ -286,7 +275,7 @@ static char *ini_get_any(const char *section, const char *const *keys)
  * DSN, must be the same. *val is set to it (new string, or NULL when none
  * is given); returns -1 with the two conflicting values in a and b.
  */
-static int one_value(const struct kvlist *l, const char *dsn,
+static int one_value(const struct px_kvlist *l, const char *dsn,
 		     const char *tdsn, const char *const *keys, char **val,
 		     char **a, char **b)
 {
@@ -354,7 +343,7 @@ static void settings_release(struct settings *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static char *setting(const struct kvlist *l, const char *dsn,
+static char *setting(const struct px_kvlist *l, const char *dsn,
 		     const char *key)
 {
 	const char *keys[2] = { key, NULL };
@@ -371,7 +360,7 @@ static int oom(struct px_dbc *d)
 	return -1;
 }
 
-static int read_settings(struct px_dbc *d, const struct kvlist *l,
+static int read_settings(struct px_dbc *d, const struct px_kvlist *l,
 			 const char *dsn_arg, const char *uid_arg,
 			 struct settings *s)
 {
@@ -713,32 +702,32 @@ out:
 	return ret;
 }
 
-/* the string for the real driver; it holds the token */
-static int forward_string(const struct kvlist *l, const struct settings *s,
-			  const struct token *t, int as_token,
-			  struct sbuf *b)
+char *px_forward_string(const struct px_kvlist *l, const char *dsn,
+			const char *user, const char *secret, int as_token)
 {
+	struct sbuf b = { 0 };
 	int i;
 
-	if (s->target_dsn)
-		sb_pair(b, "DSN", s->target_dsn, 0);
-	else if (s->dsn)
-		sb_pair(b, "DSN", s->dsn, 0);
+	if (dsn)
+		sb_pair(&b, "DSN", dsn, 0);
 	for (i = 0; i < l->nr; i++) {
 		if (in_set(l->v[i].key, strip_keys) ||
 		    (as_token && in_set(l->v[i].key, token_keys)))
 			continue;
-		sb_pair(b, l->v[i].key, l->v[i].val, 0);
+		sb_pair(&b, l->v[i].key, l->v[i].val, 0);
 	}
-	if (t->user)
-		sb_pair(b, "UID", t->user, 0);
+	if (user)
+		sb_pair(&b, "UID", user, 0);
 	if (as_token) {
-		sb_pair(b, "AUTHENTICATOR", "oauth", 0);
-		sb_pair(b, "TOKEN", t->secret, 1);
+		sb_pair(&b, "AUTHENTICATOR", "oauth", 0);
+		sb_pair(&b, "TOKEN", secret, 1);
 	} else {
-		sb_pair(b, "PWD", t->secret, 1);
+		sb_pair(&b, "PWD", secret, 1);
 	}
-	return b->oom ? -1 : 0;
+	if (b.oom)
+		sb_release(&b);
+	/* only buf[0..len] ever held the token: px_free_secret wipes it */
+	return b.buf;
 }
 
 void px_dbc_replay(struct px_dbc *d)
@@ -887,12 +876,12 @@ out:
  * plus what the real driver added (never DSN, DRIVER or a secret), so
  * that a saved string connects through the hook again.
  */
-static char *out_string(const struct kvlist *app, const char *real,
+static char *out_string(const struct px_kvlist *app, const char *real,
 			const char *secret)
 {
 	static const char *const never[] = { "DSN", "DRIVER", "PWD",
 		"Password", "Token", "Authenticator", "TargetDSN", NULL };
-	struct kvlist r = { 0 };
+	struct px_kvlist r = { 0 };
 	struct sbuf b = { 0 };
 	char *ret = NULL;
 	int i, j;
@@ -900,7 +889,7 @@ static char *out_string(const struct kvlist *app, const char *real,
 	for (i = 0; i < app->nr; i++)
 		if (!in_set(app->v[i].key, secret_keys))
 			sb_pair(&b, app->v[i].key, app->v[i].val, 0);
-	if (real && !kv_parse(&r, real)) {
+	if (real && !px_kv_parse(&r, real)) {
 		for (i = 0; i < r.nr; i++) {
 			if (in_set(r.v[i].key, never) ||
 			    (in_set(r.v[i].key, user_keys) &&
@@ -914,7 +903,7 @@ static char *out_string(const struct kvlist *app, const char *real,
 			sb_pair(&b, r.v[i].key, r.v[i].val, 0);
 		}
 	}
-	kv_release(&r);
+	px_kv_release(&r);
 	if (b.oom)
 		goto out;
 	if (!b.buf)
@@ -935,11 +924,10 @@ out:
 SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 		     const char *uid, int wide, int out_wanted, char **out)
 {
-	struct kvlist l = { 0 };
+	struct px_kvlist l = { 0 };
 	struct settings s = { 0 };
 	struct token t = { 0 };
-	struct sbuf fwd = { 0 };
-	char *real_out = NULL;
+	char *fwd = NULL, *real_out = NULL;
 	SQLRETURN ret = SQL_ERROR, rc;
 	int attempt, as_token;
 
@@ -951,7 +939,7 @@ SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 			     "is already open");
 		goto out;
 	}
-	if (in && kv_parse(&l, in)) {
+	if (in && px_kv_parse(&l, in)) {
 		oom(d);
 		goto out;
 	}
@@ -975,8 +963,10 @@ SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 		as_token = s.inject && px_strcaseeq(s.inject, "token") ? 1 :
 			   s.inject && px_strcaseeq(s.inject, "pwd") ? 0 :
 			   t.bearer;
-		sb_release(&fwd);
-		if (forward_string(&l, &s, &t, as_token, &fwd)) {
+		px_free_secret(fwd);
+		fwd = px_forward_string(&l, s.target_dsn ? s.target_dsn :
+					s.dsn, t.user, t.secret, as_token);
+		if (!fwd) {
 			oom(d);
 			goto out;
 		}
@@ -984,7 +974,7 @@ SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 			goto out;
 		px_free_secret(real_out);
 		real_out = NULL;
-		rc = real_connect(d, fwd.buf, wide, &real_out);
+		rc = real_connect(d, fwd, wide, &real_out);
 		if (SQL_SUCCEEDED(rc)) {
 			ret = rc;
 			break;
@@ -1003,10 +993,10 @@ SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 out:
 	d->diag.ret = ret;
 	px_free_secret(real_out);
-	sb_release(&fwd);
+	px_free_secret(fwd);
 	token_release(&t);
 	settings_release(&s);
-	kv_release(&l);
+	px_kv_release(&l);
 	return ret;
 }
 

@@ -140,6 +140,31 @@ PX_HIDDEN void px_helper_run(const char *path, const char *request,
 PX_HIDDEN void px_helper_result_release(struct px_helper_result *res);
 
 /* connect.c */
+/* a connection string as key=value pairs, in order (tests/fuzz too) */
+struct px_kv {
+	char *key;
+	char *val;		/* may be a secret: wiped when released */
+};
+struct px_kvlist {
+	struct px_kv *v;
+	int nr, alloc;
+};
+/*
+ * Parse "k=v;k={v;}}v};..." into l (fresh or released), braces removed
+ * and "}}" undoubled inside them; -1 on out of memory.
+ */
+PX_HIDDEN int px_kv_parse(struct px_kvlist *l, const char *s);
+PX_HIDDEN void px_kv_release(struct px_kvlist *l);
+/*
+ * The string for the real driver: DSN=dsn (when not NULL), then l without
+ * the hook's keys, DRIVER, DSN, UID and any password (and without
+ * Authenticator and Token when as_token), then UID=user (when not NULL)
+ * and secret as PWD, or as AUTHENTICATOR=oauth;TOKEN with as_token.
+ * A new string that holds the secret (px_free_secret), NULL on OOM.
+ */
+PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
+				  const char *user, const char *secret,
+				  int as_token);
 /*
  * Connect d through the hook. in is the application's connection string
  * in UTF-8 (NULL for SQLConnect, with dsn and uid instead). wide says
