@@ -8,8 +8,8 @@ plugin_libtokenpass_odbc_la_SOURCES = \
 	plugin/diag.c plugin/helper_client.c plugin/util.c
 plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
 	-DPX_HELPER_DEFAULT='"$(bindir)/tokenpass"'
-plugin_libtokenpass_odbc_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-plugin_libtokenpass_odbc_la_LDFLAGS = -module -avoid-version -shared \
+plugin_libtokenpass_odbc_la_CFLAGS = $(MODULE_CFLAGS)
+plugin_libtokenpass_odbc_la_LDFLAGS = $(MODULE_LINK_FLAGS) \
 	-export-symbols-regex '^SQL' -Wl,-Bsymbolic
 plugin_libtokenpass_odbc_la_LIBADD = $(ODBCINST_LIBS) -ldl -lpthread
 EXTRA_DIST += plugin/api.def plugin/tokenpass-odbc.ini.in
@@ -40,9 +40,9 @@ CLEANFILES += plugin/tokenpass-odbc.ini
 check_LTLIBRARIES += tests/odbc-stub/libtpstub.la
 tests_odbc_stub_libtpstub_la_SOURCES = tests/odbc-stub/stub.c
 tests_odbc_stub_libtpstub_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
-tests_odbc_stub_libtpstub_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+tests_odbc_stub_libtpstub_la_CFLAGS = $(MODULE_CFLAGS)
 # -rpath: a shared module, not a convenience library
-tests_odbc_stub_libtpstub_la_LDFLAGS = -module -avoid-version -shared \
+tests_odbc_stub_libtpstub_la_LDFLAGS = $(MODULE_LINK_FLAGS) \
 	-rpath $(abs_builddir)/tests/odbc-stub
 
 check_PROGRAMS += tests/odbc-stub/tp-odbc-client
