@@ -8,6 +8,7 @@
 #include "helper/tokenpass.h"
 
 #include <ctype.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -134,6 +135,12 @@ int main(int argc, char **argv)
 	}
 	c = find(argv[1]);
 	if (!c) {
+		/*
+		 * git may grow new operations; a helper it runs must ignore
+		 * the ones it does not know (gitcredentials(7)).
+		 */
+		if (!strcmp(basename(argv[0]), "git-credential-tokenpass"))
+			return TP_OK;
 		tp_error("unknown command '%s'; see 'tokenpass --help'",
 			 argv[1]);
 		return TP_USAGE;

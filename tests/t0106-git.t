@@ -173,4 +173,12 @@ else
 	'
 fi
 
+test_expect_success 'as git-credential-tokenpass, an unknown operation is ignored' '
+	git-credential-tokenpass frobnicate </dev/null >out 2>err &&
+	test_must_be_empty out &&
+	test_must_be_empty err &&
+	test_expect_code 2 tokenpass frobnicate </dev/null 2>err &&
+	test_grep "unknown command .frobnicate." err
+'
+
 test_done
