@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,9 +60,19 @@ static void add_string(cJSON *obj, const char *key, const char *val)
 		tp_die("out of memory building a record");
 }
 
+/*
+ * Written as an integer by us: cJSON prints a number with 15 significant
+ * digits when that reads back "close enough", which rounds a time of 16
+ * digits (up to JSON_MAX_INT, which we accept) to another time.
+ */
 static void add_time(cJSON *obj, const char *key, time_t val)
 {
-	if (val && !cJSON_AddNumberToObject(obj, key, (double)val))
+	char num[32];
+
+	if (!val)
+		return;
+	snprintf(num, sizeof(num), "%lld", (long long)val);
+	if (!cJSON_AddRawToObject(obj, key, num))
 		tp_die("out of memory building a record");
 }
 
