@@ -335,6 +335,14 @@ int keyring_store(const char *host, const char *user, const char *dsn,
 	if (!dsn)
 		dsn = "";
 	json = record_to_json(rec);
+	/* never write what keyring_lookup would refuse as damaged */
+	if (strlen(json) > RECORD_MAX_JSON) {
+		tp_error("cannot store the credential for '%s@%s': it is "
+			 "larger than %d KiB", user, host,
+			 RECORD_MAX_JSON / 1024);
+		ret = TP_ERROR;
+		goto out;
+	}
 	/* secret_value_new copies into libsecret's non-pageable memory */
 	value = secret_value_new(json, -1, "text/plain");
 	attrs = attributes(host, user, dsn, kind);

@@ -11,6 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
+/*
+ * A token must fit on one line of git's protocol (65535 bytes, credential.h)
+ * or 'get' could never hand it out, and three of them must fit in one
+ * stored record (RECORD_MAX_JSON).
+ */
+#define OAUTH_TOKEN_MAX 65000
+
 /* A server's message, cut short and stripped of control characters. */
 static char *clean_message(const char *s)
 {
@@ -62,6 +69,10 @@ static int get_token(const cJSON *obj, const char *key, char **out,
 	}
 	if (!cJSON_IsString(item) || !*item->valuestring) {
 		*why = "has a token that is not a string";
+		return -1;
+	}
+	if (strlen(item->valuestring) > OAUTH_TOKEN_MAX) {
+		*why = "has a token longer than 65000 bytes";
 		return -1;
 	}
 	for (p = item->valuestring; *p; p++) {
