@@ -15,7 +15,10 @@ Endpoints (shapes from /work/shared/reference/snowflake-auth.md):
 
 Behaviour comes from DIR/config.json, re-read on every request; PATs from
 DIR/pats.json ({"USER/NAME": {"secret": ..., "days_to_expiry": N}}), which
-the server rewrites on rotation. The port goes to DIR/port once listening,
+the server rewrites on rotation. A "response" in config.json,
+{"status": N, "json": ANY} or {"status": N, "body": "raw text",
+"content_type": "..."}, is the canned answer of every token request (after
+delay_ms and fault), for the bad-input tests. The port goes to DIR/port once listening,
 a request log without any token to DIR/server.log and one line per token
 request (its grant type) to DIR/requests.log.
 """
@@ -224,6 +227,20 @@ class Handler(BaseHTTPRequestHandler):
             return False
         return True
 
+    # The configured canned answer; True when the request was answered.
+    def canned(self, cfg):
+        r = cfg.get("response")
+        if not isinstance(r, dict):
+            return False
+        status = int(r.get("status", 200))
+        log(self.st, "canned %d on %s" % (status, self.path))
+        if "body" in r:
+            self.send_body(status, str(r["body"]),
+                           r.get("content_type", "application/json"))
+        else:
+            self.send_json(status, r.get("json"))
+        return True
+
     # -- dispatch -------------------------------------------------------
 
     def do_GET(self):
@@ -355,7 +372,7 @@ class Handler(BaseHTTPRequestHandler):
                                   or "-"))
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
-        if self.fault(cfg):
+        if self.fault(cfg) or self.canned(cfg):
             return
         ctype = self.headers.get("Content-Type", "")
         if not ctype.lower().startswith("application/x-www-form-urlencoded"):
