@@ -34,7 +34,8 @@ echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT, psqlODBC $(dpkg-query -W -f='${Versio
 if command -v hyperfine >/dev/null 2>&1; then
 	printf 'capability[]=authtype\nprotocol=https\nhost=127.0.0.1:%s\nusername=odbcuser\n\n' \
 		"$PG_PORT" >"$TRASH/req"
-	hyperfine -N -w 5 -r 50 --style basic \
-		--input "$TRASH/req" --output null \
-		"$TP_BUILD_DIR/tokenpass get" 2>&1 | sed -n '/Time/p'
+	# Debian's hyperfine (1.15) has no --input: redirect in a shell
+	hyperfine -w 5 -r 50 --style basic \
+		"$TP_BUILD_DIR/tokenpass get <$TRASH/req >/dev/null" 2>&1 |
+		sed -n '/Time/p'
 fi

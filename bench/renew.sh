@@ -58,10 +58,8 @@ printf 'protocol=https\nhost=%s\nusername=ANALYST\n\n' "$TS_HOST" >req-oauth
 printf 'protocol=https\nhost=%s\nusername=SVC\n\n' "$TS_HOST" >req-pat
 
 echo "== 1. get of a fresh token ($runs runs each)"
-hyperfine -N -w 5 -r "$runs" --export-json fresh.json \
-	--input req-pat -n 'tokenpass get (PAT)' 'tokenpass get' \
-	--input req-oauth -n 'tokenpass get (fresh OAuth)' 'tokenpass get' \
-	>/dev/null 2>&1 || hyperfine -w 5 -r "$runs" --export-json fresh.json \
+# Debian's hyperfine (1.15) has no --input: redirect in a shell
+hyperfine -w 5 -r "$runs" --export-json fresh.json \
 	-n 'tokenpass get (PAT)' 'tokenpass get <req-pat' \
 	-n 'tokenpass get (fresh OAuth)' 'tokenpass get <req-oauth' >/dev/null
 set -- $(median fresh.json)
