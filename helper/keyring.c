@@ -155,25 +155,32 @@ static int default_locked(void)
 	return locked;
 }
 
-int keyring_lookup(const char *host, const char *user, const char *dsn,
-		   struct record *rec)
+int keyring_lookup_first(const char *host, const char *user,
+			 const char *const *dsns, size_t n, struct record *rec,
+			 size_t *which)
 {
 	GHashTable *attrs = NULL;
 	SecretValue *value = NULL;
 	GError *err = NULL;
 	const char *why;
+	size_t i;
 	int ret;
 
 	ret = connect_service();
 	if (ret)
 		goto out;
-	attrs = attributes(host, user, dsn ? dsn : "", NULL);
-	value = secret_service_lookup_sync(service, &schema, attrs, NULL,
-					   &err);
-	if (err) {
-		ret = report("read the keyring", err);
-		goto out;
+	for (i = 0; i < n && !value; i++) {
+		if (attrs)
+			g_hash_table_unref(attrs);
+		attrs = attributes(host, user, dsns[i] ? dsns[i] : "", NULL);
+		value = secret_service_lookup_sync(service, &schema, attrs,
+						   NULL, &err);
+		if (err) {
+			ret = report("read the keyring", err);
+			goto out;
+		}
 	}
+	/* only a miss on every key is worth the questions a lock needs */
 	if (!value) {
 		ret = locked_match(attrs) || default_locked() ?
 		      report_locked("read the credential") : TP_NOT_FOUND;
@@ -186,6 +193,8 @@ int keyring_lookup(const char *host, const char *user, const char *dsn,
 		ret = TP_ERROR;
 		goto out;
 	}
+	if (which)
+		*which = i - 1;
 	ret = TP_OK;
 out:
 	if (err)
@@ -195,6 +204,12 @@ out:
 	if (attrs)
 		g_hash_table_unref(attrs);
 	return ret;
+}
+
+int keyring_lookup(const char *host, const char *user, const char *dsn,
+		   struct record *rec)
+{
+	return keyring_lookup_first(host, user, &dsn, 1, rec, NULL);
 }
 
 static char *attr_dup(GHashTable *h, const char *key)

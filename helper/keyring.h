@@ -44,6 +44,16 @@ int keyring_lookup(const char *host, const char *user, const char *dsn,
 		   struct record *rec);
 
 /*
+ * The first of n credentials (host, user, dsns[i]) that is stored, as
+ * keyring_lookup; *which (when not NULL) is set to its index. Cheaper
+ * than n lookups: a locked collection is asked about once, after all of
+ * them missed.
+ */
+int keyring_lookup_first(const char *host, const char *user,
+			 const char *const *dsns, size_t n, struct record *rec,
+			 size_t *which);
+
+/*
  * Every item matching the given attributes; a NULL attribute matches
  * anything. Locked items are listed with locked set.
  */

@@ -56,15 +56,11 @@ static int find(const struct credential *c, struct record *rec, char **user,
 	int ret;
 
 	if (c->username) {
-		for (d = 0; d < 2; d++) {
-			ret = keyring_lookup(c->host, c->username, dsns[d],
-					     rec);
-			if (ret == TP_OK && !request_matches(rec, c)) {
-				record_release(rec);
-				ret = TP_NOT_FOUND;
-			}
-			if (ret != TP_NOT_FOUND || !*dsns[d])
-				break;
+		ret = keyring_lookup_first(c->host, c->username, dsns,
+					   *dsns[0] ? 2 : 1, rec, &d);
+		if (ret == TP_OK && !request_matches(rec, c)) {
+			record_release(rec);
+			ret = TP_NOT_FOUND;
 		}
 		if (ret == TP_OK) {
 			*user = xstrdup(c->username);
