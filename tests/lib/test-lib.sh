@@ -32,6 +32,26 @@ mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 export HOME XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME XDG_RUNTIME_DIR
 
 PATH=$TP_BUILD_DIR:$PATH
+# TP_VALGRIND=1: every tokenpass (and git-credential-tokenpass) the tests
+# run goes through valgrind; an error or a definite leak exits 99, and
+# test_done shows valgrind's reports. TP_VALGRIND_OPTS adds options
+# (--gen-suppressions=all to write tests/valgrind/glib.supp).
+if test -n "${TP_VALGRIND:-}"; then
+	mkdir -p "$TRASH/valgrind" &&
+	for _vg in tokenpass git-credential-tokenpass; do
+		cat >"$TRASH/valgrind/$_vg" <<-EOF
+		#!/bin/sh
+		exec valgrind -q --error-exitcode=99 --leak-check=full \\
+			${TP_VALGRIND_OPTS:-} \\
+			--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
+			--suppressions="$TP_SRC_DIR/tests/valgrind/glib.supp" \\
+			--log-file="$TRASH/valgrind/log.%p" \\
+			"$TP_BUILD_DIR/tokenpass" "\$@"
+		EOF
+		chmod +x "$TRASH/valgrind/$_vg"
+	done
+	PATH=$TRASH/valgrind:$PATH
+fi
 export PATH
 
 test_count=0
@@ -155,6 +175,12 @@ test_skip_all () {
 
 test_done () {
 	eval "$test_cleanup_global" >/dev/null 2>&1
+	for _vg in "$TRASH"/valgrind/log.*; do
+		test -s "$_vg" || continue
+		test_failures=$((test_failures + 1))
+		echo "# valgrind: $_vg"
+		sed 's/^/#   /' "$_vg"
+	done
 	echo "1..$test_count"
 	if test $test_failures -eq 0 && test -z "${TP_KEEP_TRASH:-}"; then
 		rm -rf "$TRASH"
