@@ -10,3 +10,32 @@ EXTRA_DIST += tests/t0610-crash.t
 # strings); each row its exit code or SQLSTATE and message, no crash.
 TESTS += tests/t0630-bad-input.t
 EXTRA_DIST += tests/t0630-bad-input.t
+
+# t0640: scale. Two test programs: tp-bulk-store fills the keyring from
+# one process, tp-connect-loop connects N times in one process and shows
+# its VmRSS.
+check_PROGRAMS += tests/unit/tp-bulk-store tests/unit/tp-connect-loop
+tests_unit_tp_bulk_store_SOURCES = tests/unit/tp-bulk-store.c
+tests_unit_tp_bulk_store_CFLAGS = $(tokenpass_CFLAGS)
+tests_unit_tp_bulk_store_LDADD = $(tokenpass_LDADD)
+tests_unit_tp_connect_loop_SOURCES = tests/unit/tp-connect-loop.c
+tests_unit_tp_connect_loop_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_unit_tp_connect_loop_LDADD = $(ODBC_LIBS)
+TESTS += tests/t0640-scale.t
+EXTRA_DIST += tests/t0640-scale.t
+
+# The helper's protocol tests with every tokenpass under valgrind
+# (tests/lib/test-lib.sh, TP_VALGRIND); suppressions for GLib's own
+# leftovers in tests/valgrind/glib.supp.
+TP_VALGRIND_TESTS = tests/t0100-protocol.t tests/t0101-add-pat.t \
+	tests/t0102-list-remove.t
+EXTRA_DIST += tests/valgrind/glib.supp
+check-valgrind:
+	TP_VALGRIND=1 $(MAKE) $(AM_MAKEFLAGS) check \
+		TESTS='$(TP_VALGRIND_TESTS)'
+.PHONY: check-valgrind
+
+# t0620: an end-to-end run, then every secret it used searched for in
+# files, command output, ODBC traces, argv and environ; no core files.
+TESTS += tests/t0620-exposure.t
+EXTRA_DIST += tests/t0620-exposure.t
