@@ -225,6 +225,13 @@ do
 		test_expect_success "connection string${w:+ (W)}: $title" '
 			rm -f "$STUB_LOG" &&
 			s=$(eval "printf %s \"$cs\"") &&
+			# rows the driver manager refuses never reach the hook;
+			# unixODBC leaks on some (SQLDriverConnectW, IM012)
+			case "$title" in
+			*"for the driver manager")
+				ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+				export ASAN_OPTIONS ;;
+			esac
 			timeout 30 "$CLIENT" $w "$s" >out 2>errout
 			rc=$?
 			no_crash $rc errout &&
