@@ -30,7 +30,7 @@ test -x "$TP_BUILD_DIR/tokenpass" || {
 # keyring.sh starts the bus and the keyring daemon there.
 . tests/lib/test-lib.sh >/dev/null
 . tests/lib/keyring.sh
-trap 'eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+trap 'set +e; eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
 keyring_start
 
 src=/usr/share/doc/git/contrib/credential/libsecret

@@ -15,7 +15,7 @@ make -s -C "$TP_BUILD_DIR" bench-odbc >/dev/null
 . tests/lib/test-lib.sh
 . tests/lib/keyring.sh
 . tests/lib/pg.sh
-trap 'eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+trap 'set +e; eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
 
 keyring_start
 pg_start
