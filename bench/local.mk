@@ -5,4 +5,4 @@
 bench-get: tokenpass$(EXEEXT)
 	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/get.sh
 .PHONY: bench-get
-EXTRA_DIST += bench/get.sh
+EXTRA_DIST += bench/get.sh bench/renew.sh

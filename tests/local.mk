@@ -5,6 +5,7 @@
 EXTRA_DIST += tests/lib
 
 TESTS += tests/t0000-style.t
+EXTRA_DIST += tests/t0000-style.t tests/lsan.supp
 
 # C unit tests of the helper's parts: exit 0 pass, 1 fail, 99 hard error.
 TP_UNIT_TESTS = tests/unit/test-credential tests/unit/test-record
@@ -25,7 +26,7 @@ tests_unit_store_oauth_CFLAGS = $(helper_libtp_a_CFLAGS)
 tests_unit_store_oauth_LDADD = $(TP_LIBS)
 
 # The helper over a real gnome-keyring on a private bus.
-TESTS += \
+TP_HELPER_TESTS = \
 	tests/t0100-protocol.t \
 	tests/t0101-add-pat.t \
 	tests/t0102-list-remove.t \
@@ -34,3 +35,5 @@ TESTS += \
 	tests/t0105-storage.t \
 	tests/t0106-git.t \
 	tests/t0107-git-t0303.t
+TESTS += $(TP_HELPER_TESTS)
+EXTRA_DIST += $(TP_HELPER_TESTS)
