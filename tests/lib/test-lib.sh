@@ -29,6 +29,8 @@ XDG_CONFIG_HOME=$HOME/.config
 XDG_CACHE_HOME=$HOME/.cache
 XDG_RUNTIME_DIR=$TRASH/run
 mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# set-up steps and the top level of a script work in the trash too
+cd "$TRASH" || exit 99
 export HOME XDG_DATA_HOME XDG_CONFIG_HOME XDG_CACHE_HOME XDG_RUNTIME_DIR
 
 PATH=$TP_BUILD_DIR:$PATH
