@@ -29,7 +29,7 @@ test -x "$TP_BUILD_DIR/tokenpass" || {
 # test-lib.sh makes the temporary HOME and XDG directories ($TRASH);
 # keyring.sh starts the bus and the keyring daemon there.
 . tests/lib/test-lib.sh >/dev/null
-. tests/lib/keyring.sh
+. "$TP_SRC_DIR/tests/lib/keyring.sh"
 trap 'set +e; eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
 keyring_start
 

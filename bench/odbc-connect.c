@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -189,9 +190,16 @@ int main(int argc, char **argv)
 		char req[1024];
 		int m = n < 100 ? n : 100;
 
+		const char *conn = argv[optind];
+		int dlen = 0;
+
+		/* the request exactly as the hook sends it, dsn= included */
+		if (!strncasecmp(conn, "DSN=", 4))
+			dlen = (int)strcspn(conn + 4, ";");
 		snprintf(req, sizeof(req), "capability[]=authtype\n"
-			 "protocol=https\nhost=%s\nusername=%s\n\n",
-			 argv[optind + 3], argv[optind + 4]);
+			 "protocol=https\nhost=%s\nusername=%s\n%s%.*s%s\n",
+			 argv[optind + 3], argv[optind + 4],
+			 dlen ? "dsn=" : "", dlen, conn + 4, dlen ? "\n" : "");
 		h = calloc((size_t)m, sizeof(*h));
 		if (!h)
 			return 1;

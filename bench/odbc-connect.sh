@@ -13,8 +13,8 @@ n=${1:-200}
 make -s -C "$TP_BUILD_DIR" bench-odbc >/dev/null
 
 . tests/lib/test-lib.sh
-. tests/lib/keyring.sh
-. tests/lib/pg.sh
+. "$TP_SRC_DIR/tests/lib/keyring.sh"
+. "$TP_SRC_DIR/tests/lib/pg.sh"
 trap 'set +e; eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
 
 keyring_start
@@ -32,7 +32,7 @@ echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT, psqlODBC $(dpkg-query -W -f='${Versio
 "$TP_BUILD_DIR/bench/odbc-connect" -n "$n" "DSN=tp" "@$plain_pw" \
 	"$TP_BUILD_DIR/tokenpass" "127.0.0.1:$PG_PORT" odbcuser
 if command -v hyperfine >/dev/null 2>&1; then
-	printf 'capability[]=authtype\nprotocol=https\nhost=127.0.0.1:%s\nusername=odbcuser\n\n' \
+	printf 'capability[]=authtype\nprotocol=https\nhost=127.0.0.1:%s\nusername=odbcuser\ndsn=tp\n\n' \
 		"$PG_PORT" >"$TRASH/req"
 	# Debian's hyperfine (1.15) has no --input: redirect in a shell
 	hyperfine -w 5 -r 50 --style basic \

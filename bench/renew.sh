@@ -16,8 +16,8 @@ runs=${1:-60}
 scripts/build _build >/dev/null
 export TP_SRC_DIR=$PWD TP_BUILD_DIR=$PWD/_build
 . tests/lib/test-lib.sh >/dev/null
-. tests/lib/keyring.sh
-. tests/lib/tokenserver.sh
+. "$TP_SRC_DIR/tests/lib/keyring.sh"
+. "$TP_SRC_DIR/tests/lib/tokenserver.sh"
 trap 'set +e; eval "$test_cleanup_global"; rm -rf "$TRASH"' EXIT
 cd "$TRASH"
 
