@@ -1046,30 +1046,41 @@ static SQLRETURN give_out(struct px_dbc *d, SQLRETURN ret, const char *s,
 	return ret;
 }
 
-PX_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC h, SQLHWND hwnd,
-	SQLCHAR *in, SQLSMALLINT inlen, SQLCHAR *out, SQLSMALLINT outmax,
-	SQLSMALLINT *outlen, SQLUSMALLINT completion)
+/*
+ * The connect of both twins, once the application's string is UTF-8 in s
+ * (NULL when it could not be converted: out of memory). s is wiped and
+ * freed here.
+ */
+static SQLRETURN driver_connect(struct px_dbc *d, char *s, int wide,
+				void *out, SQLSMALLINT outmax,
+				SQLSMALLINT *outlen)
 {
-	struct px_dbc *d = px_dbc_from(h);
-	char *s, *o = NULL;
-	SQLRETURN ret = SQL_INVALID_HANDLE;
+	char *o = NULL;
+	SQLRETURN ret;
 
-	if (!d)
-		goto out;
-	s = px_a_dup(in, inlen);
 	if (!s) {
 		px_diag_clear(&d->diag);
 		oom(d);
 		ret = SQL_ERROR;
 		goto out;
 	}
-	ret = px_connect(d, s, NULL, NULL, 0, out || outlen, &o);
+	ret = px_connect(d, s, NULL, NULL, wide, out || outlen, &o);
 	px_free_secret(s);
 	if (SQL_SUCCEEDED(ret) && o)
-		ret = give_out(d, ret, o, out, outmax, outlen, 0);
+		ret = give_out(d, ret, o, out, outmax, outlen, wide);
 	free(o);
 out:
 	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC h, SQLHWND hwnd,
+	SQLCHAR *in, SQLSMALLINT inlen, SQLCHAR *out, SQLSMALLINT outmax,
+	SQLSMALLINT *outlen, SQLUSMALLINT completion)
+{
+	struct px_dbc *d = px_dbc_from(h);
+
+	return d ? driver_connect(d, px_a_dup(in, inlen), 0, out, outmax,
+				  outlen) : SQL_INVALID_HANDLE;
 }
 
 PX_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND hwnd,
@@ -1077,25 +1088,9 @@ PX_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND hwnd,
 	SQLSMALLINT *outlen, SQLUSMALLINT completion)
 {
 	struct px_dbc *d = px_dbc_from(h);
-	char *s, *o = NULL;
-	SQLRETURN ret = SQL_INVALID_HANDLE;
 
-	if (!d)
-		goto out;
-	s = px_w_to_utf8(in, inlen);
-	if (!s) {
-		px_diag_clear(&d->diag);
-		oom(d);
-		ret = SQL_ERROR;
-		goto out;
-	}
-	ret = px_connect(d, s, NULL, NULL, 1, out || outlen, &o);
-	px_free_secret(s);
-	if (SQL_SUCCEEDED(ret) && o)
-		ret = give_out(d, ret, o, out, outmax, outlen, 1);
-	free(o);
-out:
-	return ret;
+	return d ? driver_connect(d, px_w_to_utf8(in, inlen), 1, out, outmax,
+				  outlen) : SQL_INVALID_HANDLE;
 }
 
 PX_EXPORT SQLRETURN SQL_API SQLConnect(SQLHDBC h, SQLCHAR *dsn,
