@@ -66,5 +66,5 @@ bench/odbc-connect$(EXEEXT): $(top_srcdir)/bench/odbc-connect.c
 bench-odbc: bench/odbc-connect$(EXEEXT) plugin/libtokenpass-odbc.la \
 	tokenpass$(EXEEXT)
 .PHONY: bench-odbc
-EXTRA_DIST += bench/odbc-connect.c bench/odbc-connect.sh
+EXTRA_DIST += bench/odbc-connect.c bench/odbc-connect.sh bench/instant-helper.c
 CLEANFILES += bench/odbc-connect$(EXEEXT)
