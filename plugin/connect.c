@@ -1093,30 +1093,36 @@ PX_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND hwnd,
 				  outlen) : SQL_INVALID_HANDLE;
 }
 
-PX_EXPORT SQLRETURN SQL_API SQLConnect(SQLHDBC h, SQLCHAR *dsn,
-	SQLSMALLINT dsnlen, SQLCHAR *uid, SQLSMALLINT uidlen, SQLCHAR *pwd,
-	SQLSMALLINT pwdlen)
+/*
+ * SQLConnect of both twins, once the DSN and user are UTF-8 (NULL when
+ * they could not be converted: out of memory); both are freed here. The
+ * password the application gave is never used.
+ */
+static SQLRETURN connect_dsn(struct px_dbc *d, char *ds, char *us, int wide)
 {
-	struct px_dbc *d = px_dbc_from(h);
-	char *ds = NULL, *us = NULL;
-	SQLRETURN ret = SQL_INVALID_HANDLE;
+	SQLRETURN ret;
 
-	if (!d)
-		goto out;
-	ds = px_a_dup(dsn, dsnlen);
-	us = px_a_dup(uid, uidlen);
 	if (!ds || !us) {
 		px_diag_clear(&d->diag);
 		oom(d);
 		ret = SQL_ERROR;
 		goto out;
 	}
-	/* the password the application gave is never used */
-	ret = px_connect(d, NULL, ds, us, 0, 0, NULL);
+	ret = px_connect(d, NULL, ds, us, wide, 0, NULL);
 out:
 	free(ds);
 	free(us);
 	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLConnect(SQLHDBC h, SQLCHAR *dsn,
+	SQLSMALLINT dsnlen, SQLCHAR *uid, SQLSMALLINT uidlen, SQLCHAR *pwd,
+	SQLSMALLINT pwdlen)
+{
+	struct px_dbc *d = px_dbc_from(h);
+
+	return d ? connect_dsn(d, px_a_dup(dsn, dsnlen), px_a_dup(uid, uidlen),
+			       0) : SQL_INVALID_HANDLE;
 }
 
 PX_EXPORT SQLRETURN SQL_API SQLConnectW(SQLHDBC h, SQLWCHAR *dsn,
@@ -1124,22 +1130,8 @@ PX_EXPORT SQLRETURN SQL_API SQLConnectW(SQLHDBC h, SQLWCHAR *dsn,
 	SQLSMALLINT pwdlen)
 {
 	struct px_dbc *d = px_dbc_from(h);
-	char *ds = NULL, *us = NULL;
-	SQLRETURN ret = SQL_INVALID_HANDLE;
 
-	if (!d)
-		goto out;
-	ds = px_w_to_utf8(dsn, dsnlen);
-	us = px_w_to_utf8(uid, uidlen);
-	if (!ds || !us) {
-		px_diag_clear(&d->diag);
-		oom(d);
-		ret = SQL_ERROR;
-		goto out;
-	}
-	ret = px_connect(d, NULL, ds, us, 1, 0, NULL);
-out:
-	free(ds);
-	free(us);
-	return ret;
+	return d ? connect_dsn(d, px_w_to_utf8(dsn, dsnlen),
+			       px_w_to_utf8(uid, uidlen), 1) :
+		   SQL_INVALID_HANDLE;
 }
