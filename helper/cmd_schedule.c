@@ -54,25 +54,6 @@ static char *dropin_dir(void)
 	return NULL;
 }
 
-static int mkdir_p(char *path)
-{
-	char *p;
-
-	for (p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0755) && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return -1;
-	return 0;
-}
-
 /* Write the drop-in through a temporary file and a rename. */
 static int write_dropin(const char *dir, const struct interval *iv)
 {
@@ -82,7 +63,7 @@ static int write_dropin(const char *dir, const struct interval *iv)
 	FILE *f = NULL;
 	int ret = TP_ERROR;
 
-	if (mkdir_p(d)) {
+	if (tp_mkdir_p(d, 0755)) {
 		tp_error("schedule: cannot create '%s': %s", dir,
 			 strerror(errno));
 		goto out;

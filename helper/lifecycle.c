@@ -67,13 +67,8 @@ static char *lock_path(const char *host, const char *user, const char *dsn)
 	else
 		dir = xasprintf("%s/.cache/tokenpass",
 				getenv("HOME") ? getenv("HOME") : "/tmp");
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		char *parent = xstrndup(dir, (size_t)(strrchr(dir, '/') - dir));
-
-		mkdir(parent, 0700);
-		free(parent);
-		mkdir(dir, 0700);
-	}
+	/* lifecycle_lock reports it when the directory cannot be made */
+	tp_mkdir_p(dir, 0700);
 	p = xasprintf("%s/%016llx.lock", dir, (unsigned long long)h);
 	free(dir);
 	return (char *)p;

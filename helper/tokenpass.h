@@ -14,6 +14,7 @@
 #define TOKENPASS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 /* Exit codes: the contract in SPEC.md. */
@@ -53,6 +54,12 @@ time_t tp_now(void);
  */
 int tp_parse_ulong(const char *s, unsigned long long max,
 		   unsigned long long *out);
+
+/*
+ * mkdir -p: create path and its missing parents with mode. path is
+ * changed while it works and restored. Returns 0, or -1 with errno set.
+ */
+int tp_mkdir_p(char *path, mode_t mode);
 
 /* "2026-11-23 06:28 UTC", or "never" for 0; buf holds at least 32. */
 const char *tp_format_time(time_t t, char *buf, size_t len);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -136,4 +137,23 @@ const char *tp_format_time(time_t t, char *buf, size_t len)
 	    !strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm))
 		snprintf(buf, len, "never");
 	return buf;
+}
+
+int tp_mkdir_p(char *path, mode_t mode)
+{
+	char *p;
+
+	for (p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, mode) && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	if (mkdir(path, mode) && errno != EEXIST)
+		return -1;
+	return 0;
 }
