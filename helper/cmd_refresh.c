@@ -101,7 +101,7 @@ static int rotate_pat(const char *host, const char *user, const char *dsn,
 	pat.updated = now;
 	if (!pat.admin)
 		pat.admin = xstrdup(admin);
-	ret = keyring_store(host, user, dsn, &pat);
+	ret = keyring_update(host, user, dsn, &pat);
 	if (ret) {
 		tp_error("rotate: Snowflake rotated the PAT '%s' but it could "
 			 "not be stored; the old one works until it expires "

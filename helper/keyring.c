@@ -332,8 +332,8 @@ static char *make_label(const char *host, const char *user, const char *dsn,
 	return xasprintf("tokenpass: %s@%s (%s)", user, host, k);
 }
 
-int keyring_store(const char *host, const char *user, const char *dsn,
-		  const struct record *rec)
+static int store(const char *host, const char *user, const char *dsn,
+		 const struct record *rec, int sweep)
 {
 	const char *kind = record_kind_name(rec->kind);
 	const char *other = record_kind_name(rec->kind == RECORD_PAT ?
@@ -369,8 +369,10 @@ int keyring_store(const char *host, const char *user, const char *dsn,
 		goto out;
 	}
 	/* The new item is safe; only now drop one of the other kind. */
-	g_hash_table_replace(attrs, (char *)"kind", (char *)other);
-	secret_service_clear_sync(service, &schema, attrs, NULL, NULL);
+	if (sweep) {
+		g_hash_table_replace(attrs, (char *)"kind", (char *)other);
+		secret_service_clear_sync(service, &schema, attrs, NULL, NULL);
+	}
 	ret = TP_OK;
 out:
 	if (err)
@@ -382,6 +384,18 @@ out:
 	free(label);
 	tp_free_secret(json);
 	return ret;
+}
+
+int keyring_store(const char *host, const char *user, const char *dsn,
+		  const struct record *rec)
+{
+	return store(host, user, dsn, rec, 1);
+}
+
+int keyring_update(const char *host, const char *user, const char *dsn,
+		   const struct record *rec)
+{
+	return store(host, user, dsn, rec, 0);
 }
 
 int keyring_remove(const char *host, const char *user, const char *dsn)

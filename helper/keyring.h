@@ -69,6 +69,13 @@ void keyring_list_release(struct keyring_list *list);
 int keyring_store(const char *host, const char *user, const char *dsn,
 		  const struct record *rec);
 
+/*
+ * keyring_store for a caller that read the item and keeps its kind (a
+ * renewal, a rotation): it skips the search for an item of the other kind.
+ */
+int keyring_update(const char *host, const char *user, const char *dsn,
+		   const struct record *rec);
+
 /* Delete the item for (host, user, dsn); TP_NOT_FOUND when none. */
 int keyring_remove(const char *host, const char *user, const char *dsn);
 

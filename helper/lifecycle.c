@@ -253,7 +253,7 @@ int lifecycle_renew(const char *host, const char *user, const char *dsn,
 	if (ret == TP_SIGN_IN) {
 		/* keep every token; mark it so list and check can tell */
 		cur.needs_login = 1;
-		keyring_store(host, user, dsn, &cur);
+		keyring_update(host, user, dsn, &cur);
 		goto signin;
 	}
 	if (ret) {
@@ -270,7 +270,7 @@ int lifecycle_renew(const char *host, const char *user, const char *dsn,
 		goto out;
 	}
 	apply_token(&cur, &tok, now);
-	ret = keyring_store(host, user, dsn, &cur);
+	ret = keyring_update(host, user, dsn, &cur);
 	if (ret) {
 		tp_error("the renewed token for '%s@%s' could not be stored; "
 			 "if its server rotates refresh tokens, sign in "

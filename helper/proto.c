@@ -273,7 +273,7 @@ int cmd_erase(int argc, char **argv)
 			 * access token, so the next get renews it.
 			 */
 			it->rec.expires = 1;
-			ret = keyring_store(it->host, it->user, it->dsn,
+			ret = keyring_update(it->host, it->user, it->dsn,
 					    &it->rec);
 		} else {
 			ret = keyring_remove(it->host, it->user, it->dsn);
