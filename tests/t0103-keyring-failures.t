@@ -73,24 +73,7 @@ test_expect_success 'a malformed bus address: exit 3' '
 '
 
 test_setup 'a second bus that provides no Secret Service' '
-	cat >bare-bus.conf <<-EOF &&
-	<!DOCTYPE busconfig PUBLIC
-	 "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-	 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-	<busconfig>
-	  <type>session</type>
-	  <listen>unix:path=$TRASH/bare-bus</listen>
-	  <policy context="default">
-	    <allow send_destination="*" eavesdrop="true"/>
-	    <allow eavesdrop="true"/>
-	    <allow own="*"/>
-	  </policy>
-	</busconfig>
-	EOF
-	set -- $(dbus-daemon --config-file=bare-bus.conf --fork --nopidfile \
-		--print-address=1 --print-pid=1 2>/dev/null | paste -sd" ") &&
-	BARE_BUS=$1 BARE_PID=$2 &&
-	test -n "$BARE_PID" &&
+	keyring_bare_bus &&
 	test_atexit "kill $BARE_PID"
 '
 

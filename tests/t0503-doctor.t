@@ -183,24 +183,9 @@ test_expect_success 'no session bus: FAIL with the fix, exit 3' '
 '
 
 test_expect_success 'a bus without a Secret Service: FAIL, exit 3' '
-	cat >bare-bus.conf <<-EOF &&
-	<!DOCTYPE busconfig PUBLIC
-	 "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
-	 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-	<busconfig>
-	  <type>session</type>
-	  <listen>unix:path=$TRASH/bare-bus</listen>
-	  <policy context="default">
-	    <allow send_destination="*" eavesdrop="true"/>
-	    <allow eavesdrop="true"/>
-	    <allow own="*"/>
-	  </policy>
-	</busconfig>
-	EOF
-	set -- $(dbus-daemon --config-file=bare-bus.conf --fork --nopidfile \
-		--print-address=1 --print-pid=1 2>/dev/null | paste -sd" ") &&
-	ts_finally "kill $2" &&
-	DBUS_SESSION_BUS_ADDRESS=$1 tp_run out err tokenpass doctor &&
+	keyring_bare_bus &&
+	ts_finally "kill $BARE_PID" &&
+	DBUS_SESSION_BUS_ADDRESS=$BARE_BUS tp_run out err tokenpass doctor &&
 	test $rc -eq 3 &&
 	test_doctor_format out &&
 	test_grep "^ok    session bus" out &&

@@ -5,6 +5,8 @@
 #   keyring_lock               lock the 'login' collection
 #   keyring_unlock             unlock it again (restarts the daemon)
 #   keyring_stop_daemon        leave the bus up with no Secret Service
+#   keyring_bare_bus           a second bus that provides no Secret Service:
+#                              sets BARE_BUS (its address) and BARE_PID
 
 KR_PW=${KR_PW:-test-keyring-pw}
 
@@ -61,4 +63,27 @@ keyring_unlock () {
 	sleep 0.2 &&
 	keyring_read_pid &&
 	! keyring_is_locked
+}
+
+# A bus with no service directories: nothing can be activated on it.
+keyring_bare_bus () {
+	cat >"$TRASH/bare-bus.conf" <<-EOF &&
+	<!DOCTYPE busconfig PUBLIC
+	 "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+	 "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+	<busconfig>
+	  <type>session</type>
+	  <listen>unix:path=$TRASH/bare-bus</listen>
+	  <policy context="default">
+	    <allow send_destination="*" eavesdrop="true"/>
+	    <allow eavesdrop="true"/>
+	    <allow own="*"/>
+	  </policy>
+	</busconfig>
+	EOF
+	set -- $(dbus-daemon --config-file="$TRASH/bare-bus.conf" --fork \
+		--nopidfile --print-address=1 --print-pid=1 2>/dev/null |
+		paste -sd" ") &&
+	BARE_BUS=$1 BARE_PID=$2 &&
+	test -n "$BARE_PID"
 }

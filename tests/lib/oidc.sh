@@ -101,17 +101,8 @@ oidc_start () {
 }
 
 oidc_stop () {
-	test -n "${OIDC_PID:-}" || return 0
-	kill "$OIDC_PID" 2>/dev/null
-	i=0
-	while kill -0 "$OIDC_PID" 2>/dev/null && test $i -lt 50; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	kill -9 "$OIDC_PID" 2>/dev/null
-	wait "$OIDC_PID" 2>/dev/null
+	test_stop_pid "${OIDC_PID:-}"
 	OIDC_PID=
-	return 0
 }
 
 # Where a request redirects to (empty when it does not); the cookie jar

@@ -132,6 +132,20 @@ test_expect_code () {
 	return 0
 }
 
+# Stop a daemon of ours: TERM, up to 5 s to go, then KILL, and reap it.
+test_stop_pid () {
+	test -n "$1" || return 0
+	kill "$1" 2>/dev/null
+	i=0
+	while kill -0 "$1" 2>/dev/null && test $i -lt 50; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
 test_cmp () {
 	diff -u "$1" "$2"
 }

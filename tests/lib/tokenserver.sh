@@ -120,17 +120,8 @@ tokenserver_start () {
 }
 
 tokenserver_stop () {
-	test -n "${TS_PID:-}" || return 0
-	kill "$TS_PID" 2>/dev/null
-	i=0
-	while kill -0 "$TS_PID" 2>/dev/null && test $i -lt 50; do
-		i=$((i + 1))
-		sleep 0.1
-	done
-	kill -9 "$TS_PID" 2>/dev/null
-	wait "$TS_PID" 2>/dev/null
+	test_stop_pid "${TS_PID:-}"
 	TS_PID=
-	return 0
 }
 
 tokenserver_config () {
