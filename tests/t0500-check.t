@@ -160,15 +160,15 @@ test_expect_success 'check never shows a secret' '
 	done
 '
 
-test_expect_success 'usage errors: exit 2' '
+test_expect_success 'usage errors: exit 64, never taken for a dead credential (2)' '
 	tp_run out err tokenpass check --warn-days x &&
-	test $rc -eq 2 && test_grep "not a number of days" err &&
+	test $rc -eq 64 && test_grep "not a number of days" err &&
 	tp_run out err tokenpass check --warn-days -1 &&
-	test $rc -eq 2 &&
+	test $rc -eq 64 &&
 	tp_run out err tokenpass check --bogus &&
-	test $rc -eq 2 && test_grep "unknown option" err &&
+	test $rc -eq 64 && test_grep "unknown option" err &&
 	tp_run out err tokenpass check extra &&
-	test $rc -eq 2 && test_grep "unexpected argument" err &&
+	test $rc -eq 64 && test_grep "unexpected argument" err &&
 	test_must_be_empty out
 '
 
