@@ -54,7 +54,7 @@ static const char *head_end(const char *buf, size_t n)
 
 int loopback_parse(const char *buf, size_t n, char **target)
 {
-	const char *sp, *end, *eol, *head;
+	const char *sp, *end, *eol, *head, *p;
 
 	/* the request line decides early: a GET, or nothing we take */
 	if (n < 4)
@@ -71,6 +71,10 @@ int loopback_parse(const char *buf, size_t n, char **target)
 	end = memchr(sp, ' ', (size_t)(eol - sp));
 	if (!end || end == sp || *sp != '/')
 		return -1;
+	/* a request target is printable ASCII (RFC 9112) */
+	for (p = sp; p < end; p++)
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+			return -1;
 	*target = xstrndup(sp, (size_t)(end - sp));
 	return 1;
 }
