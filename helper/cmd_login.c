@@ -102,12 +102,8 @@ static void open_browser(const char *url)
 
 static long login_timeout(void)
 {
-	const char *s = getenv("TOKENPASS_LOGIN_TIMEOUT");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 3600, &v) && v)
-		return (long)v;
-	return LOGIN_DEFAULT_TIMEOUT;
+	return tp_env_seconds("TOKENPASS_LOGIN_TIMEOUT", 1, 3600,
+			      LOGIN_DEFAULT_TIMEOUT);
 }
 
 /*

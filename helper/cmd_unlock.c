@@ -15,13 +15,10 @@
 
 int cmd_unlock(const struct tp_args *a)
 {
-	const char *s = getenv("TOKENPASS_UNLOCK_TIMEOUT");
-	unsigned long long v = UNLOCK_TIMEOUT;
 	int ret;
 
-	if (s && (tp_parse_ulong(s, 3600, &v) || !v))
-		v = UNLOCK_TIMEOUT;
-	ret = keyring_unlock((long)v);
+	ret = keyring_unlock(tp_env_seconds("TOKENPASS_UNLOCK_TIMEOUT", 1,
+					    3600, UNLOCK_TIMEOUT));
 	if (!ret)
 		printf("the keyring is unlocked\n");
 	return ret;

@@ -94,12 +94,8 @@ static int load_curl(char **why)
 
 long http_timeout(void)
 {
-	const char *s = getenv("TOKENPASS_HTTP_TIMEOUT");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 600, &v) && v)
-		return (long)v;
-	return HTTP_DEFAULT_TIMEOUT;
+	return tp_env_seconds("TOKENPASS_HTTP_TIMEOUT", 1, 600,
+			      HTTP_DEFAULT_TIMEOUT);
 }
 
 /* http:// is fine only when it never leaves this machine. */

@@ -37,12 +37,8 @@ extern char **environ;
 
 long lifecycle_margin(void)
 {
-	const char *s = getenv("TOKENPASS_REFRESH_MARGIN");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 86400, &v))
-		return (long)v;
-	return DEFAULT_MARGIN;
+	return tp_env_seconds("TOKENPASS_REFRESH_MARGIN", 0, 86400,
+			      DEFAULT_MARGIN);
 }
 
 int lifecycle_due(const struct record *rec, int force)
@@ -219,12 +215,8 @@ void lifecycle_unlock(int fd)
 
 long lifecycle_answer_budget(void)
 {
-	const char *s = getenv("TOKENPASS_ANSWER_TIMEOUT");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 600, &v) && v)
-		return (long)v;
-	return LIFECYCLE_ANSWER_TIMEOUT;
+	return tp_env_seconds("TOKENPASS_ANSWER_TIMEOUT", 1, 600,
+			      LIFECYCLE_ANSWER_TIMEOUT);
 }
 
 long lifecycle_renewer_bound(void)

@@ -51,6 +51,9 @@ char *xasprintf(const char *fmt, ...) TP_PRINTF(1, 2);
  */
 time_t tp_now(void);
 
+/* The environment variable name in seconds, min..max, else def. */
+long tp_env_seconds(const char *name, long min, long max, long def);
+
 /* A monotonic clock in milliseconds, for deadlines. */
 long long tp_clock_ms(void);
 

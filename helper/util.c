@@ -117,6 +117,17 @@ time_t tp_now(void)
 	return time(NULL);
 }
 
+long tp_env_seconds(const char *name, long min, long max, long def)
+{
+	const char *s = getenv(name);
+	unsigned long long v;
+
+	if (s && !tp_parse_ulong(s, (unsigned long long)max, &v) &&
+	    (long long)v >= min)
+		return (long)v;
+	return def;
+}
+
 long long tp_clock_ms(void)
 {
 	struct timespec ts;

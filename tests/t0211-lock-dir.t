@@ -24,17 +24,30 @@ test_setup 'keyring, server, a signed-in ANALYST' '
 	test_line_count = 1 locks
 '
 
+# hold_lock FILE: another process holds FILE's lock (sets holder)
+hold_lock () {
+	sh -c "exec 9>>\"\$1\" && flock 9 && exec sleep 20" sh "$1" &
+	holder=$!
+	tries=0
+	while flock -n "$1" true
+	do
+		tries=$((tries + 1))
+		test $tries -lt 100 || return 1
+		sleep 0.1
+	done
+}
+
 # served_with_warning PATTERN: get served a token, warned with PATTERN,
 # and asked the token endpoint nothing.
 served_with_warning () {
-	n=$(tokenserver_count refresh_token) &&
+	asked=$(tokenserver_count refresh_token) &&
 	tp_request "$TS_HOST" ANALYST &&
 	TOKENPASS_REFRESH_MARGIN=86400 tp_run out err tokenpass get &&
 	test $rc = 0 &&
 	grep "^password=." out &&
 	test_grep "warning: cannot renew the token for .ANALYST@" err &&
 	test_grep "$1" err &&
-	test "$(tokenserver_count refresh_token)" = $n
+	test "$(tokenserver_count refresh_token)" = $asked
 }
 
 test_expect_success 'the lock directory is created 0700 under XDG_RUNTIME_DIR' '
@@ -113,30 +126,26 @@ test_expect_success 'a lock file that cannot be opened' '
 test_expect_success 'a lock held by another process: served within the budget' '
 	TOKENPASS_REFRESH_MARGIN=86400 tp_run out err tokenpass get &&
 	lock=$(ls "$LOCKDIR"/*.lock) &&
-	sh -c "exec 9>>\"\$1\" && flock 9 && exec sleep 20" sh "$lock" &
-	holder=$! &&
+	hold_lock "$lock" &&
 	test_when_finished "kill $holder 2>/dev/null; wait $holder; true" &&
-	sleep 0.3 &&
 	TOKENPASS_ANSWER_TIMEOUT=1 \
 		served_with_warning "another tokenpass is renewing it and did not finish within 1 s"
 '
 
 test_expect_success 'no lock and no valid token: an error, nothing renewed' '
 	lock=$(ls "$LOCKDIR"/*.lock) &&
-	sh -c "exec 9>>\"\$1\" && flock 9 && exec sleep 20" sh "$lock" &
-	holder=$! &&
+	hold_lock "$lock" &&
 	test_when_finished "kill $holder 2>/dev/null; wait $holder; true" &&
-	sleep 0.3 &&
 	tp_get "$TS_HOST" ANALYST >cur &&
 	exp=$(sed -n "s/^password_expiry_utc=//p" cur) &&
-	n=$(tokenserver_count refresh_token) &&
+	before=$(tokenserver_count refresh_token) &&
 	tp_request "$TS_HOST" ANALYST &&
 	TOKENPASS_NOW=$((exp + 10)) TOKENPASS_ANSWER_TIMEOUT=1 \
 		tp_run out err tokenpass get &&
 	test $rc = 6 &&
 	test_must_be_empty out &&
 	test_one_line err &&
-	test "$(tokenserver_count refresh_token)" = $n
+	test "$(tokenserver_count refresh_token)" = $before
 '
 
 test_done

@@ -183,11 +183,7 @@ test_expect_success '--notify without a notification server: warn, same code' '
 '
 
 test_setup 'a notification server on the private bus' '
-	"$TP_BUILD_DIR/tests/unit/notify-server" "$TRASH/notes" \
-		2>"$TRASH/notify.err" &
-	NOTIFY_PID=$! &&
-	test_atexit "kill $NOTIFY_PID" &&
-	gdbus wait --session --timeout 5 org.freedesktop.Notifications
+	notify_server_start
 '
 
 test_expect_success '--notify: one notification per problem, with urgency' '

@@ -21,11 +21,7 @@ test_setup 'a keyring and a PAT ending in 3 days' '
 '
 
 test_setup 'a notification server on the private bus' '
-	"$TP_BUILD_DIR/tests/unit/notify-server" "$TRASH/notes" \
-		2>"$TRASH/notify.err" &
-	NOTIFY_PID=$! &&
-	test_atexit "kill $NOTIFY_PID" &&
-	gdbus wait --session --timeout 5 org.freedesktop.Notifications
+	notify_server_start
 '
 
 test_expect_success 'check --notify 10 times in a row: one notification' '

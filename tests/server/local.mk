@@ -30,7 +30,7 @@ TP_FAULT_TESTS = \
 	tests/t0210-renewal-finishes.t \
 	tests/t0211-lock-dir.t \
 	tests/t0212-locked-keyring.t \
-	tests/t0213-rotate-async.t \
-	tests/t0214-login-listener.t
+	tests/t0214-login-listener.t \
+	tests/t0215-matching.t
 TESTS += $(TP_FAULT_TESTS)
 EXTRA_DIST += $(TP_FAULT_TESTS)
