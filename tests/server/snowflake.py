@@ -24,7 +24,9 @@ SQL API answer 202 (QueryStatus, with statementHandle and statementStatusUrl)
 and then N - 1 more 202s to GETs of that URL before the result, as Snowflake
 does for a statement that runs longer than 45 s. The port goes to DIR/port once listening,
 a request log without any token to DIR/server.log and one line per token
-request (its grant type) to DIR/requests.log.
+request (its grant type) to DIR/requests.log; DIR/arrived is created as
+each token request comes in (before delay_ms), for tests that act at
+that moment.
 """
 
 import argparse
@@ -378,6 +380,8 @@ class Handler(BaseHTTPRequestHandler):
             with open(st.path("requests.log"), "a") as f:
                 f.write("%s\n" % (re.sub(r"[^a-z_]", "?", grant[:40])
                                   or "-"))
+            # DIR/arrived: a test sees the moment a request came in
+            open(st.path("arrived"), "w").close()
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg) or self.canned(cfg):
