@@ -15,7 +15,6 @@
 #include "helper/tokenpass.h"
 
 #include <dlfcn.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,45 +189,16 @@ static int driver_remove(const char *name, const char *hook)
 	return TP_OK;
 }
 
-int cmd_driver(int argc, char **argv)
+int cmd_driver(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "user", no_argument, NULL, 'u' },
-		{ "system", no_argument, NULL, 's' },
-		{ "hook", required_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *name = NULL, *hook = TP_ODBC_HOOK, *verb;
-	int user = 0, opt, want;
+	const char *hook = a->val[OPT_HOOK] ? a->val[OPT_HOOK] : TP_ODBC_HOOK;
+	const char *verb = a->nr ? a->operands[0] : "";
+	int want;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'u':
-			user = 1;
-			break;
-		case 's':
-			user = 0;
-			break;
-		case 'k':
-			hook = optarg;
-			break;
-		default:
-			usage_error("driver", "driver: unknown option '%s'",
-				    argv[optind - 1]);
-			return TP_USAGE;
-		}
-	}
-	verb = optind < argc ? argv[optind] : "";
 	want = !strcmp(verb, "list") ? 1 : !strcmp(verb, "add") ||
 	       !strcmp(verb, "remove") ? 2 : 0;
-	if (!want || argc - optind != want ||
-	    (name && strcmp(verb, "add"))) {
+	if (!want || a->nr != want || (a->val[OPT_NAME] && strcmp(verb, "add"))
+	    || (a->val[OPT_USER_FILE] && a->val[OPT_SYSTEM_FILE])) {
 		usage_error("driver", "driver: say add TARGET, list or remove "
 			    "NAME");
 		return TP_USAGE;
@@ -237,11 +207,12 @@ int cmd_driver(int argc, char **argv)
 		usage_error("driver", "driver: --hook needs an absolute path");
 		return TP_USAGE;
 	}
-	if ((user && use_user_file()) || load_odbcinst())
+	if ((a->val[OPT_USER_FILE] && use_user_file()) || load_odbcinst())
 		return TP_ERROR;
 	if (!strcmp(verb, "add"))
-		return driver_add(argv[optind + 1], name, hook, user);
+		return driver_add(a->operands[1], a->val[OPT_NAME], hook,
+				  a->val[OPT_USER_FILE] != NULL);
 	if (!strcmp(verb, "remove"))
-		return driver_remove(argv[optind + 1], hook);
+		return driver_remove(a->operands[1], hook);
 	return driver_list(hook);
 }

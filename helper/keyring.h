@@ -79,4 +79,11 @@ int keyring_update(const char *host, const char *user, const char *dsn,
 /* Delete the item for (host, user, dsn); TP_NOT_FOUND when none. */
 int keyring_remove(const char *host, const char *user, const char *dsn);
 
+/*
+ * Ask the Secret Service to unlock the default collection (it shows its
+ * own prompt), waiting at most seconds. The one call that may prompt:
+ * every other function reports a locked collection at once (TP_KEYRING).
+ */
+int keyring_unlock(long seconds);
+
 #endif
