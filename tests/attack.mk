@@ -5,6 +5,8 @@
 # that must never hold the token; and the helper's token URL tricks.
 TP_ATTACK_TESTS = \
 	tests/t0700-attack-routing.t \
-	tests/t0701-attack-exec.t
+	tests/t0701-attack-exec.t \
+	tests/t0702-attack-logs.t \
+	tests/t0703-attack-process.t
 TESTS += $(TP_ATTACK_TESTS)
 EXTRA_DIST += $(TP_ATTACK_TESTS)

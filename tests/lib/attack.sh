@@ -60,6 +60,7 @@ attack_pg_setup () {
 	TokenHelper = $TP_BUILD_DIR/tokenpass
 	EOF
 	TOK=$(attack_token) &&
+	test_atexit "attack_clean_tmp" &&
 	pg_password "$TOK" &&
 	printf '%s\n' "$TOK" |
 	tokenpass add-pat --host 127.0.0.1:$PG_PORT --user odbcuser &&
@@ -138,6 +139,14 @@ attack_scan () {
 		echo >&2 "the token is in: $_hits"
 		return 1
 	fi
+}
+
+# at exit: psqlODBC logs in /tmp that a failed row left with our token
+attack_clean_tmp () {
+	grep -lF -- "$TOK" /tmp/mylog_* /tmp/psqlodbc* 2>/dev/null |
+	while read -r _f; do
+		rm -f "$_f"
+	done
 }
 
 attack_evil_helper () {
