@@ -7,6 +7,7 @@ TP_ATTACK_TESTS = \
 	tests/t0700-attack-routing.t \
 	tests/t0701-attack-exec.t \
 	tests/t0702-attack-logs.t \
-	tests/t0703-attack-process.t
+	tests/t0703-attack-process.t \
+	tests/t0704-attack-token-url.t
 TESTS += $(TP_ATTACK_TESTS)
 EXTRA_DIST += $(TP_ATTACK_TESTS)
