@@ -34,6 +34,12 @@ test_setup 'keyring, the recording proxy' '
 
 # the proxy log is emptied by each check; what it held stays in
 # $TRASH/proxy.all
+# ERR says the URL given was refused for the plain-http rule
+refused_url () {
+	test_grep -F -- "$1" err &&
+	test_grep -E -i "https|loopback" err
+}
+
 no_request () {
 	if test -s "$PROXY_LOG"; then
 		echo >&2 "a request left:"
@@ -85,13 +91,14 @@ while read -r url; do
 	test -n "$url" || continue
 	n=$((n + 1))
 	test_expect_success "login refuses $url" '
-		printf "secret\n" | test_must_fail timeout 20 tokenpass login \
+		{ printf "secret\n" | timeout 20 tokenpass login \
 			--host login$n.example --user u \
 			--grant client-credentials --token-url "$url" \
-			--client-id c 2>err &&
+			--client-id c 2>err; rc=$?; } &&
 		cat err &&
+		test $rc -ne 0 && test $rc -ne 124 &&
 		no_request &&
-		test_grep -E -i "https|loopback" err &&
+		refused_url "$url" &&
 		{ tokenpass list >list 2>&1 || :; } &&
 		test_grep ! "login$n.example" list
 	'
@@ -101,7 +108,7 @@ while read -r url; do
 			--host refresh$n.example --user u --force 2>err &&
 		cat err &&
 		no_request &&
-		test_grep -E -i "https|loopback" err &&
+		refused_url "$url" &&
 		{ printf "protocol=https\nhost=refresh$n.example\nusername=u\n\n" |
 		  timeout 20 tokenpass get >got 2>err || :; } &&
 		cat err &&
@@ -128,11 +135,11 @@ http://127.0.0.1:80@evil.example:80/token
 EOF
 
 test_expect_success 'the authorization-code login refuses a tricked URL up front' '
-	test_must_fail timeout 20 tokenpass login --no-browser \
-		--host code.example --user u \
-		--token-url "http://127.0.0.1:80@evil.example/token" \
-		</dev/null >out 2>err &&
-	test_grep -E -i "https|loopback" err &&
+	url="http://127.0.0.1:80@evil.example/token" &&
+	{ timeout 20 tokenpass login --no-browser --host code.example \
+		--user u --token-url "$url" </dev/null >out 2>err; rc=$?; } &&
+	test $rc -ne 0 && test $rc -ne 124 &&
+	refused_url "$url" &&
 	no_request
 '
 
