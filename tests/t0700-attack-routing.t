@@ -17,10 +17,32 @@ test_description='attack: a connection string never sends the token to another s
 test_setup 'keyring, PostgreSQL, ini files, hostile servers' '
 	attack_pg_setup &&
 	attack_fakepg_start &&
-	cat >"$HOME/.pg_service.conf" <<-EOF
+	cat >"$HOME/.pg_service.conf" <<-EOF &&
 	[evil]
 	host=127.0.0.2
 	port=$PG_PORT
+	EOF
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF
+
+	[pg-other]
+	Driver = PG Unicode
+	Servername = 127.0.0.2
+	Port = $PG_PORT
+	Database = odbctest
+	Username = odbcuser
+	SSLmode = disable
+	pqopt = hostaddr=127.0.0.2
+
+	[tp-allow]
+	Driver = tokenpass
+	TargetDriver = PG Unicode
+	TokenHelper = $TP_BUILD_DIR/tokenpass
+	TokenAllowKeys = Foo, pqopt
+	Servername = 127.0.0.1
+	Port = $PG_PORT
+	Database = odbctest
+	Username = odbcuser
+	SSLmode = disable
 	EOF
 '
 
@@ -87,7 +109,21 @@ an empty D5%D5={}%d5
 Host (a key psqlODBC does not read)%Host=127.0.0.2%host
 a key with a leading space% Servername=127.0.0.2%servername|127\.0\.0\.2
 a key with a trailing space%Servername =127.0.0.2%servername|127\.0\.0\.2
+a second DSN, one that routes elsewhere (psqlODBC reads the last)%DSN=pg-other%dsn
+dsn in lower case, braced%dsn={pg-other}%dsn
+a key nobody allowed%Foo=bar%foo
 EOF
+
+test_expect_success 'TokenAllowKeys lets Foo through, never a route' '
+	"$CLIENT" -q "select 1" "DSN=tp-allow;Foo=bar" >out &&
+	test_grep "^row: 1" out &&
+	"$CLIENT" -w -q "select 1" "DSN=tp-allow;FOO=baz" >out &&
+	test_grep "^row: 1" out &&
+	DSN_ALLOW=DSN=tp-allow &&
+	attack_row "pqopt={hostaddr=127.0.0.2}" pqopt DSN_ALLOW &&
+	attack_row "Foo=bar;Bar=foo" "\\bbar\\b" DSN_ALLOW
+'
+
 
 # Brace tricks: the hook and psqlODBC must read them alike. Whatever the
 # hook decides (refuse, or connect to the right server), the hostile
@@ -220,7 +256,7 @@ test_expect_success 'configuration: routing keys in odbc.ini are checked too' '
 	Database = odbctest
 	Username = odbcuser
 	SSLmode = disable
-	pqopt = {hostaddr=127.0.0.2}
+	pqopt = hostaddr=127.0.0.2
 
 	[pg-evil]
 	Driver = PG Unicode
@@ -229,7 +265,7 @@ test_expect_success 'configuration: routing keys in odbc.ini are checked too' '
 	Database = odbctest
 	Username = odbcuser
 	SSLmode = disable
-	D5 = {hostaddr=127.0.0.2}
+	pqopt = hostaddr=127.0.0.2
 
 	[tpt-evil]
 	Driver = tokenpass

@@ -137,6 +137,17 @@ except pyodbc.Error as e:
 	logs_clean
 '
 
+# unixODBC writes a FILEDSN of the connection to SAVEFILE on success:
+# the application's keys, never the token.
+test_expect_success 'SAVEFILE: the saved file holds no token' '
+	for w in "" -w; do
+		"$CLIENT" $w "DSN=tp;SAVEFILE=$EVIL/saved$w.dsn" >out
+		test_grep "^rc=" out &&
+		test_grep ! -F -- "$TOK" out || exit 1
+	done &&
+	logs_clean
+'
+
 test_expect_success 'no file the test made is world-readable with the token' '
 	find "$TRASH" /tmp -maxdepth 3 -type f -perm -004 2>/dev/null |
 	xargs -r grep -lF -- "$TOK" >found 2>/dev/null;
