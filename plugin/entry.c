@@ -16,7 +16,7 @@
 #define PX_FWD_S(name, params, args) \
 PX_EXPORT SQLRETURN SQL_API name params \
 { \
-	struct px_backend *be = px_backend_active(); \
+	struct px_backend *be = px_handle_be(h); \
 	SQLRETURN ret = SQL_INVALID_HANDLE; \
 	\
 	if (!be || !h) \
@@ -102,8 +102,16 @@ PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 	e->attr_id[i] = a;
 	e->attr_val[i] = v;
 	ret = SQL_SUCCESS;
-	if (e->real && e->be && e->be->SQLSetEnvAttr)
-		ret = e->be->SQLSetEnvAttr(e->real, a, v, n);
+	for (i = 0; i < e->real_nr; i++) {
+		struct px_env_real *r = &e->reals[i];
+		SQLRETURN rc;
+
+		if (!r->be->SQLSetEnvAttr)
+			continue;
+		rc = r->be->SQLSetEnvAttr(r->real, a, v, n);
+		if (!SQL_SUCCEEDED(rc))
+			ret = rc;
+	}
 out:
 	return ret;
 }
@@ -119,8 +127,9 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
-	if (e->real && e->be && e->be->SQLGetEnvAttr) {
-		ret = e->be->SQLGetEnvAttr(e->real, a, v, n, len);
+	if (e->real_nr && e->reals[0].be->SQLGetEnvAttr) {
+		ret = e->reals[0].be->SQLGetEnvAttr(e->reals[0].real, a, v, n,
+						    len);
 		goto out;
 	}
 	if (a == SQL_ATTR_ODBC_VERSION)
@@ -294,6 +303,43 @@ PX_EXPORT SQLRETURN SQL_API SQLGetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 	return get_connect_attr(h, a, v, n, len, 1);
 }
 
+/*
+ * A statement's implicit descriptors are handles of its driver too: the
+ * driver manager asks for all four after every allocation.
+ */
+static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
+			       SQLINTEGER n, SQLINTEGER *len, int wide)
+{
+	struct px_backend *be = px_handle_be(h);
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+
+	if (!be)
+		goto out;
+	ret = SQL_ERROR;
+	if (wide && be->SQLGetStmtAttrW)
+		ret = be->SQLGetStmtAttrW(h, a, v, n, len);
+	else if (!wide && be->SQLGetStmtAttr)
+		ret = be->SQLGetStmtAttr(h, a, v, n, len);
+	if (SQL_SUCCEEDED(ret) && v &&
+	    (a == SQL_ATTR_APP_ROW_DESC || a == SQL_ATTR_APP_PARAM_DESC ||
+	     a == SQL_ATTR_IMP_ROW_DESC || a == SQL_ATTR_IMP_PARAM_DESC))
+		px_handle_put(*(SQLHANDLE *)v, be);
+out:
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttr(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 0);
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttrW(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 1);
+}
+
 PX_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 {
 	struct px_dbc *d = px_dbc_from(h);
@@ -389,12 +435,21 @@ PX_EXPORT SQLRETURN SQL_API SQLEndTran(SQLSMALLINT h, SQLHANDLE handle,
 	struct px_env *e;
 	struct px_dbc *d;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	int i;
 
 	if (h == SQL_HANDLE_ENV && (e = px_env_from(handle))) {
 		px_diag_clear(&e->diag);
 		ret = SQL_SUCCESS;
-		if (e->real && e->be && e->be->SQLEndTran)
-			ret = e->be->SQLEndTran(h, e->real, completion);
+		for (i = 0; i < e->real_nr; i++) {
+			struct px_env_real *r = &e->reals[i];
+			SQLRETURN rc;
+
+			if (!r->be->SQLEndTran)
+				continue;
+			rc = r->be->SQLEndTran(h, r->real, completion);
+			if (!SQL_SUCCEEDED(rc))
+				ret = rc;
+		}
 	} else if (h == SQL_HANDLE_DBC && (d = px_dbc_from(handle))) {
 		px_diag_clear(&d->diag);
 		ret = SQL_ERROR;
