@@ -66,7 +66,7 @@ attack_pg_setup () {
 	tokenpass add-pat --host 127.0.0.1:$PG_PORT --user odbcuser &&
 	DSN_A="DSN=tp" &&
 	DSN_T="DSN=tpt" &&
-	DSN_LESS="DRIVER={PostgreSQL (tokenpass)};Servername=127.0.0.1;Port=$PG_PORT;Database=odbctest;UID=odbcuser;SSLmode=disable" &&
+	DSN_LESS="DRIVER={PostgreSQL (tokenpass)};Servername=127.0.0.1;Port=$PG_PORT;Database=odbctest;UID=odbcuser" &&
 	mkdir -p "$EVIL" && chmod 777 "$EVIL" &&
 	export TOK DSN_A DSN_T DSN_LESS
 }
