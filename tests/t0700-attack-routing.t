@@ -192,10 +192,11 @@ test_expect_success 'isql -k: DSN-less, Servername then an empty one' '
 	attack_no_password
 '
 
+# (iusql shows a message without its SQLSTATE)
 test_expect_success 'iusql: a DSN name that carries pqopt' '
 	: >"$FAKE_LOG" &&
 	test_must_fail iusql -b -v "tp;pqopt={hostaddr=127.0.0.2}" odbcuser x </dev/null >out 2>&1 &&
-	test_grep -i "28000.*pqopt" out &&
+	test_grep -i "\[tokenpass\].*pqopt" out &&
 	test_grep ! -F "$TOK" out &&
 	attack_no_password
 '
@@ -203,7 +204,7 @@ test_expect_success 'iusql: a DSN name that carries pqopt' '
 test_expect_success 'iusql: a user name that carries Servername' '
 	: >"$FAKE_LOG" &&
 	test_must_fail iusql -b -v tp "odbcuser;Servername=127.0.0.2" x </dev/null >out 2>&1 &&
-	test_grep -i "28000.*servername" out &&
+	test_grep -i "\[tokenpass\].*servername" out &&
 	attack_no_password
 '
 
@@ -222,16 +223,15 @@ except pyodbc.Error as e:
 '
 
 # A FILEDSN is the application's too: the driver manager merges it into
-# the connection string.
+# the connection string (on the A path only: unixODBC 2.3.11's
+# SQLDriverConnectW does not read file DSNs, IM002 before any driver).
 while IFS=% read -r name body pat; do
 	test -n "$name" || continue
 	test_expect_success "FILEDSN: $name" '
 		: >"$FAKE_LOG" &&
 		printf "[ODBC]\n%s\n" "$body" | tr "|" "\n" >"$EVIL/x.dsn" &&
-		for w in "" -w; do
-			test_must_fail "$CLIENT" $w "FILEDSN=$EVIL/x.dsn" >out &&
-			attack_refused out "$pat" || exit 1
-		done &&
+		test_must_fail "$CLIENT" "FILEDSN=$EVIL/x.dsn" >out &&
+		attack_refused out "$pat" &&
 		attack_no_password
 	'
 done <<EOF

@@ -113,15 +113,14 @@ TokenProfile%TokenProfile=generic%tokenprofile
 TokenAllowKeys, to let pqopt through%TokenAllowKeys=pqopt;pqopt={hostaddr=127.0.0.2}%tokenallowkeys|pqopt
 EOF
 
-# FILEDSN: the driver manager merges the file into the string.
+# FILEDSN: the driver manager merges the file into the string (A path
+# only: unixODBC 2.3.11's SQLDriverConnectW does not read file DSNs).
 while IFS=% read -r name body pat; do
 	test -n "$name" || continue
 	test_expect_success "FILEDSN: $name" '
 		printf "[ODBC]\n%s\n" "$body" | tr "|" "\n" >"$EVIL/x.dsn" &&
-		for w in "" -w; do
-			test_must_fail "$CLIENT" $w "FILEDSN=$EVIL/x.dsn" >out &&
-			attack_refused out "$pat" || exit 1
-		done &&
+		test_must_fail "$CLIENT" "FILEDSN=$EVIL/x.dsn" >out &&
+		attack_refused out "$pat" &&
 		no_markers
 	'
 done <<EOF

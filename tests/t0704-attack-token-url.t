@@ -95,7 +95,7 @@ while read -r url; do
 			--host login$n.example --user u \
 			--grant client-credentials --token-url "$url" \
 			--client-id c 2>err; rc=$?; } &&
-		cat err &&
+		echo "exit $rc" && cat err &&
 		test $rc -ne 0 && test $rc -ne 124 &&
 		no_request &&
 		refused_url "$url" &&
@@ -138,6 +138,7 @@ test_expect_success 'the authorization-code login refuses a tricked URL up front
 	url="http://127.0.0.1:80@evil.example/token" &&
 	{ timeout 20 tokenpass login --no-browser --host code.example \
 		--user u --token-url "$url" </dev/null >out 2>err; rc=$?; } &&
+	echo "exit $rc" && cat err &&
 	test $rc -ne 0 && test $rc -ne 124 &&
 	refused_url "$url" &&
 	no_request
