@@ -36,8 +36,10 @@ echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT, psqlODBC $(dpkg-query -W -f='${Versio
 echo "-- the same with an instant stand-in for tokenpass (bench/instant-helper.c):"
 cc -O2 -o "$TRASH/instant-helper" "$TP_SRC_DIR/bench/instant-helper.c"
 printf '%s\n' "$pw" >"$TRASH/instant-helper.token"
+# the hook takes TokenHelper only from configuration: a DSN of its own
+pg_hook_dsn tpi "PG Unicode" "$TRASH/instant-helper"
 "$TP_BUILD_DIR/bench/odbc-connect" -n "$n" \
-	"DSN=tp;TokenHelper=$TRASH/instant-helper" "@$plain_pw" \
+	"DSN=tpi" "@$plain_pw" \
 	"$TRASH/instant-helper" "127.0.0.1:$PG_PORT" odbcuser |
 	sed -e 's/one .tokenpass get./one instant helper/' \
 	    -e 's/hook overhead minus one get/the hook itself/'

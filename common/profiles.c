@@ -16,10 +16,21 @@
  *              usual names of host, port, address and proxy keys
  */
 #include "config.h"
-#include "plugin/px.h"
+#include "common/profiles.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* is key in the NULL-ended set, without case */
+static int in_set(const char *key, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcasecmp(key, *set))
+			return 1;
+	return 0;
+}
 
 /* the user: picks the credential, forwarded as UID */
 const char *const px_user_keys[] = { "UID", "Username", "User", NULL };
@@ -133,7 +144,7 @@ const struct px_profile *px_profile_named(const char *name)
 	size_t i;
 
 	for (i = 0; i < NR_PROFILES; i++)
-		if (px_strcaseeq(profiles[i].name, name))
+		if (!strcasecmp(profiles[i].name, name))
 			return &profiles[i];
 	return NULL;
 }
@@ -155,7 +166,7 @@ int px_profile_route(const struct px_profile *p, const char *key)
 	const struct px_route_key *r;
 
 	for (r = p->route; r->name; r++)
-		if (px_strcaseeq(r->name, key))
+		if (!strcasecmp(r->name, key))
 			return r->kind;
 	return PX_ROUTE_NONE;
 }
@@ -164,10 +175,27 @@ int px_profile_allows(const struct px_profile *p, const char *key)
 {
 	int kind = px_profile_route(p, key);
 
-	if (px_in_set(key, structural_keys))
+	if (in_set(key, structural_keys))
 		return 1;
 	/* where it connects may come from the application, checked */
 	if (kind != PX_ROUTE_NONE && kind != PX_ROUTE_CONF)
 		return 1;
-	return px_in_set(key, p->allow);
+	return in_set(key, p->allow);
+}
+
+int px_profile_norm_port(const struct px_profile *p, const char *v,
+			 char **out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	char buf[16];
+
+	*out = NULL;
+	if (end == v || *end || n <= 0 || n > 65535)
+		return -1;
+	snprintf(buf, sizeof(buf), "%ld", n);
+	if (p->port && !strcmp(buf, p->port))
+		return 0;
+	*out = strdup(buf);
+	return *out ? 0 : -2;
 }
