@@ -87,6 +87,11 @@ static const struct px_route_key psqlodbc_route[] = {
 static const char *const psqlodbc_log[] = {
 	"Debug", "B2", "CommLog", "B3", "CX", NULL
 };
+/* mylog.c: getGlobalDebug() and getGlobalCommlog() read DBMS_NAME */
+static const char *const psqlodbc_log_sections[] = {
+	"PostgreSQL Unicode", "PostgreSQL ANSI", NULL
+};
+static const char *const no_sections[] = { NULL };
 static const char *const psqlodbc_allow[] = {
 	"Description", "Database", "DX", "ReadOnly", "A0", "Protocol", "A1",
 	"Fetch", "A7", "UnknownSizes", "A9", "UseDeclareFetch", "B6",
@@ -132,10 +137,11 @@ static const char *const generic_allow[] = {
 
 static const struct px_profile profiles[] = {
 	{ "snowflake", "snowflake", "443", snowflake_route, snowflake_log,
-	  snowflake_allow },
+	  snowflake_allow, no_sections },
 	{ "psqlodbc", "psqlodbc", "5432", psqlodbc_route, psqlodbc_log,
-	  psqlodbc_allow },
-	{ "generic", NULL, NULL, generic_route, generic_log, generic_allow },
+	  psqlodbc_allow, psqlodbc_log_sections },
+	{ "generic", NULL, NULL, generic_route, generic_log, generic_allow,
+	  no_sections },
 };
 #define NR_PROFILES (sizeof(profiles) / sizeof(*profiles))
 

@@ -28,6 +28,8 @@ struct px_profile {
 	const struct px_route_key *route;	/* ends with a NULL name */
 	const char *const *log;	/* keys that make the driver log secrets */
 	const char *const *allow;	/* more keys the application may set */
+	/* odbcinst.ini sections the driver reads its log switches from */
+	const char *const *log_sections;
 };
 /* the profile called name, NULL when there is none */
 const struct px_profile *px_profile_named(const char *name);

@@ -490,6 +490,7 @@ static int host_rule(struct px_dbc *d, struct px_settings *s,
 	const struct px_profile *p = s->profile;
 	struct seen_list sl = { 0 };
 	struct route r = { 0 };
+	const char *const *k;
 	struct origin app;
 	char *tdriver = NULL;
 	int i, rc = 0, ret = -1;
@@ -513,6 +514,9 @@ static int host_rule(struct px_dbc *d, struct px_settings *s,
 		tdriver = strdup(s->target_driver);
 	if (!rc && tdriver && tdriver[0] != '/')
 		rc = seen_section(&sl, p, tdriver, "odbcinst.ini",
+				  "odbcinst.ini section");
+	for (k = p->log_sections; !rc && *k; k++)
+		rc = seen_section(&sl, p, *k, "odbcinst.ini",
 				  "odbcinst.ini section");
 	if (rc) {
 		px_diag_oom(&d->diag);

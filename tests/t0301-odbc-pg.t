@@ -141,4 +141,12 @@ test_expect_success 'psqlODBC keys: abbreviations and pqopt are checked, harmles
 	test_grep "^row: 5" out
 '
 
+test_expect_success 'psqlODBC global Debug in odbcinst.ini: the token is not injected' '
+	cp "$ODBC_DIR/odbcinst.ini" odbcinst.saved &&
+	printf "\n[PostgreSQL Unicode]\nCommLog = 1\n" >>"$ODBC_DIR/odbcinst.ini" &&
+	test_must_fail "$TP_BUILD_DIR/tests/odbc-stub/tp-odbc-client" "DSN=tp" >out;
+	cp odbcinst.saved "$ODBC_DIR/odbcinst.ini" &&
+	test_grep "^diag: 28000: \[tokenpass\] .CommLog. in odbcinst.ini section .PostgreSQL Unicode. makes the driver write a log" out
+'
+
 test_done
