@@ -342,7 +342,7 @@ int cmd_login(const struct tp_args *a)
 	struct record rec = RECORD_INIT;
 	const char *port = a->val[OPT_PORT], *days = a->val[OPT_REFRESH_DAYS];
 	char *prompt = NULL;
-	int ret = TP_USAGE, cc;
+	int ret = TP_USAGE, cc, i;
 
 	o.host = a->val[OPT_HOST] ? xstrdup(a->val[OPT_HOST]) : NULL;
 	o.user = a->val[OPT_USER];
@@ -403,6 +403,19 @@ int cmd_login(const struct tp_args *a)
 		rec.scope = xstrdup("refresh_token");
 	if (cc)
 		o.scope = rec.scope;
+
+	/* refuse a URL that would leave the machine in clear, up front */
+	for (i = 0; i < 2; i++) {
+		const char *url = i ? rec.authorize_url : rec.token_url;
+		char *why = NULL;
+
+		if (url && http_url_check(url, &why)) {
+			tp_error("login: refusing '%s': %s", url, why);
+			free(why);
+			ret = TP_USAGE;
+			goto out;
+		}
+	}
 
 	/* The built-in local application is a public client: no secret. */
 	if (cc || strcmp(rec.client_id, LOCAL_APPLICATION)) {

@@ -161,6 +161,18 @@ out:
 	return ret;
 }
 
+int http_url_check(const char *url, char **why)
+{
+	if (load_curl(why))
+		return -1;
+	if (!url_allowed(url)) {
+		*why = xstrdup("only https:// (or http:// to this machine's "
+			       "loopback) is allowed");
+		return -1;
+	}
+	return 0;
+}
+
 struct sink {
 	char *buf;
 	size_t len, alloc;
@@ -221,13 +233,8 @@ int http_post(const struct http_request *req, struct http_response *resp,
 	CURLcode rc;
 	CURL *curl = NULL;
 
-	if (load_curl(why))
+	if (http_url_check(req->url, why))
 		goto out;
-	if (!url_allowed(req->url)) {
-		*why = xstrdup("only https:// (or http:// to this machine's "
-			       "loopback) is allowed");
-		goto out;
-	}
 	curl = lc.curl_easy_init();
 	if (!curl)
 		tp_die("out of memory starting an HTTP request");

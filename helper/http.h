@@ -42,6 +42,13 @@ struct http_response {
 long http_timeout(void);
 
 /*
+ * May tokenpass send a request to url: https:// anywhere, plain http://
+ * only to this machine's loopback (libcurl's own URL parser decides).
+ * Returns 0, or -1 with *why set to a new string (free it).
+ */
+int http_url_check(const char *url, char **why);
+
+/*
  * POST req (GET when req->get). Returns 0 with *resp filled for any HTTP status, or -1 with
  * *why set to a new secret-free string (free it) when no usable answer
  * came: no libcurl, refused URL, DNS, connect, TLS, timeout, a body over

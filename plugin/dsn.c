@@ -619,8 +619,25 @@ static int find_config(struct px_dbc *d, const struct px_kvlist *l,
 {
 	const char *dsn = dsn_arg, *driver = NULL;
 	char *dsn_driver = NULL;
-	int i, ret = -1;
+	int i, seen, ret = -1;
 
+	/*
+	 * One DSN or one DRIVER: driver managers and drivers differ on which
+	 * of two they read (psqlODBC the last DSN), and the hook checks the
+	 * one it reads.
+	 */
+	for (i = 0, seen = 0; !dsn_arg && i < l->nr; i++) {
+		if (!px_strcaseeq(l->v[i].key, "DSN") &&
+		    !px_strcaseeq(l->v[i].key, "DRIVER"))
+			continue;
+		if (seen++) {
+			px_diag_post(&d->diag, "28000", "[tokenpass] "
+				     "connection string key '%s' comes after "
+				     "another DSN or DRIVER; name one",
+				     l->v[i].key);
+			goto out;
+		}
+	}
 	/* like the driver manager: the first of DSN and DRIVER wins */
 	for (i = 0; !dsn_arg && i < l->nr && !dsn && !driver; i++) {
 		if (px_strcaseeq(l->v[i].key, "DSN") && *l->v[i].val)
