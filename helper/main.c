@@ -2,6 +2,7 @@
  * tokenpass: the command table, usage and dispatch.
  */
 #include "config.h"
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/record.h"
 #include "helper/secmem.h"
@@ -59,6 +60,9 @@ static const struct command commands[] = {
 	  "diagnose the session bus, keyring, credentials and a DSN" },
 	{ "capability", cmd_capability, "",
 	  "git credential protocol: list the capabilities" },
+	{ "agent", cmd_agent, "[--foreground] [--idle-timeout SECONDS]",
+	  "the per-user agent: tokens in locked memory, renewed ahead of "
+	  "time, answered on a socket" },
 	{ NULL, NULL, NULL, NULL }
 };
 
