@@ -5,6 +5,7 @@
  * within the warning and 2 when something already needs a person. With
  * --notify the same problems become desktop notifications.
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/lifecycle.h"
@@ -266,6 +267,7 @@ int cmd_check(int argc, char **argv)
 		free(what);
 		free(fix);
 	}
+	agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;
