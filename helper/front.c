@@ -7,9 +7,10 @@
  *   tokenpass get   --agent socket answers-->  done
  *   anything else, or no agent       --exec-->  tokenpass-core (the rest)
  *
- * tokenpass-core is found next to this executable (the build tree) or at
- * the path compiled in (TP_CORE_PATH, the installed one), never where the
- * environment says. argv is passed unchanged, so git-credential-tokenpass
+ * tokenpass-core is found next to this executable (the build tree), at
+ * the path compiled in (TP_CORE_PATH, the installed one) or there under
+ * the directory a staged install (DESTDIR) runs us from: always from
+ * where this executable is, never where the environment says. argv is passed unchanged, so git-credential-tokenpass
  * still knows its own name. TOKENPASS_NO_AGENT=1 skips the agent.
  */
 #include "config.h"
@@ -28,27 +29,44 @@
 #ifndef TP_CORE_PATH
 #define TP_CORE_PATH "/usr/local/libexec/tokenpass/tokenpass-core"
 #endif
+#ifndef TP_BINDIR
+#define TP_BINDIR "/usr/local/bin"
+#endif
 #define CORE_NAME "tokenpass-core"
 /* a get the agent answers waits at most for a renewal it runs */
 #define AGENT_WAIT_MS (120 * 1000)
 
 static void run_core(char **argv)
 {
-	char self[PATH_MAX];
+	static const char bindir[] = TP_BINDIR;
+	char self[PATH_MAX], staged[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	int saved = ENOENT;
+	char *slash;
 
-	if (n > 0 && (size_t)n + sizeof(CORE_NAME) < sizeof(self)) {
-		char *slash;
-
+	if (n <= 0 || !(slash = strrchr((self[n] = '\0', self), '/')))
+		goto installed;
+	*slash = '\0';
+	/* the build tree: tokenpass-core beside us */
+	if (snprintf(staged, sizeof(staged), "%s/%s", self, CORE_NAME) <
+	    (int)sizeof(staged)) {
+		execv(staged, argv);
+		saved = errno;
+	}
+	/*
+	 * A staged install (DESTDIR) or a moved prefix: we run from
+	 * STAGE/bindir, so the core is at STAGE/TP_CORE_PATH.
+	 */
+	n = (ssize_t)strlen(self) - (ssize_t)(sizeof(bindir) - 1);
+	if (n > 0 && !strcmp(self + n, bindir)) {
 		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			memcpy(slash + 1, CORE_NAME, sizeof(CORE_NAME));
-			execv(self, argv);
+		if (snprintf(staged, sizeof(staged), "%s%s", self,
+			     TP_CORE_PATH) < (int)sizeof(staged)) {
+			execv(staged, argv);
 			saved = errno;
 		}
 	}
+installed:
 	execv(TP_CORE_PATH, argv);
 	if (errno != ENOENT)
 		saved = errno;

@@ -3,7 +3,8 @@
 # (TP_AGENT=1, tests/lib/agent.sh): every caller must answer the same.
 TP_AGENT_TESTS = \
 	tests/t0900-agent-socket.t \
-	tests/t0901-agent-coherence.t
+	tests/t0901-agent-coherence.t \
+	tests/t0902-agent-renewal.t
 TESTS += $(TP_AGENT_TESTS)
 EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 
