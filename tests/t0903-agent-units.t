@@ -34,13 +34,28 @@ test_expect_success 'the service runs the installed tokenpass agent, no core fil
 	test_grep "^LimitCORE=0\$" "$UNITDIR/tokenpass-agent.service"
 '
 
+# verify checks that ExecStart can run: the units as installed, with the
+# staged root in front of the command (nothing is installed in /usr/local)
 test_expect_success 'systemd-analyze verify: both units clean' '
+	mkdir -p verify &&
+	cp "$UNITDIR/tokenpass-agent.socket" verify/ &&
+	sed "s|^ExecStart=|ExecStart=$DEST|" \
+		"$UNITDIR/tokenpass-agent.service" \
+		>verify/tokenpass-agent.service &&
 	mandir=$(dirname "$(dirname "$(find "$DEST" -name tokenpass.1)")") &&
 	MANPATH=$mandir timeout 60 systemd-analyze verify --user \
-		"$UNITDIR/tokenpass-agent.socket" \
-		"$UNITDIR/tokenpass-agent.service" >verify.out 2>&1 || {
+		verify/tokenpass-agent.socket \
+		verify/tokenpass-agent.service >verify.out 2>&1 || {
 		cat verify.out; false; } &&
 	test_must_be_empty verify.out
+'
+
+test_expect_success 'systemd-analyze verify catches a broken agent unit' '
+	sed "s/^SocketMode=0600/SocketMode=bogus/" \
+		verify/tokenpass-agent.socket >verify/broken.socket &&
+	test_must_fail timeout 60 systemd-analyze verify --man=no --user \
+		verify/broken.socket >verify.out 2>&1 &&
+	test_grep bogus verify.out
 '
 
 test_setup 'a keyring with a PAT' '
