@@ -11,13 +11,13 @@
 #include "helper/agent_int.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
+#include "helper/options.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 #include "common/agent_sock.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <gio/gio.h>
 #include <glib-unix.h>
 #include <limits.h>
@@ -465,49 +465,28 @@ static int activated_socket(void)
 	return LISTEN_FD;
 }
 
-int cmd_agent(int argc, char **argv)
+int cmd_agent(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "foreground", no_argument, NULL, 'f' },
-		{ "idle-timeout", required_argument, NULL, 'i' },
-		{ "headless", no_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 }
-	};
 	GDBusConnection *bus = NULL;
 	unsigned long long v;
 	char self[PATH_MAX], *stamp = NULL;
-	int foreground = 0, opt, ret = TP_USAGE;
+	int foreground = !!a->val[OPT_FOREGROUND], ret = TP_USAGE;
 	long idle = -1;
 	ssize_t n;
 	struct stat st;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'f': foreground = 1; break;
-		case 'i':
-			if (tp_parse_ulong(optarg, 7 * 86400, &v)) {
-				usage_error("agent", "agent: --idle-timeout "
-					    "'%s' is not a number of seconds",
-					    optarg);
-				goto out;
-			}
-			idle = (long)v;
-			break;
-		case 'H':
-			tp_error("agent: --headless is not in this build; "
-				 "run the agent in a session with a keyring");
-			goto out;
-		default:
-			usage_error("agent", "agent: unknown option '%s'",
-				    argv[optind - 1]);
+	if (a->val[OPT_IDLE_TIMEOUT]) {
+		if (tp_parse_ulong(a->val[OPT_IDLE_TIMEOUT], 7 * 86400, &v)) {
+			usage_error("agent", "agent: --idle-timeout '%s' is "
+				    "not a number of seconds",
+				    a->val[OPT_IDLE_TIMEOUT]);
 			goto out;
 		}
+		idle = (long)v;
 	}
-	if (optind < argc) {
-		usage_error("agent", "agent: unexpected argument '%s'",
-			    argv[optind]);
+	if (a->val[OPT_HEADLESS]) {
+		tp_error("agent: --headless is not in this build; run the "
+			 "agent in a session with a keyring");
 		goto out;
 	}
 	ret = TP_ERROR;

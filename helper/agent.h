@@ -28,7 +28,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-int cmd_agent(int argc, char **argv);
+struct tp_args;
+int cmd_agent(const struct tp_args *a);
 
 /* agent_secmem.c: locked memory (mlock, MADV_DONTDUMP), wiped on free. */
 char *agent_secmem_strdup(const char *s);	/* NULL for NULL */

@@ -8,10 +8,9 @@
 #include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
-#include "helper/lifecycle.h"
+#include "helper/status.h"
 #include "helper/tokenpass.h"
 
-#include <getopt.h>
 #include <gio/gio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,59 +20,167 @@
 /* How long a notification server gets to answer, in milliseconds. */
 #define NOTIFY_TIMEOUT_MS 5000
 
-/* Exit codes of check (SPEC.md), its own. */
+/* A reminder that still holds is raised again after this long. */
+#define NOTIFY_AGAIN (24L * 3600)
+
+/*
+ * Exit codes of check (SPEC.md), its own; bad usage is EX_USAGE, apart
+ * from CHECK_DEAD, so that a monitor never takes a typo for a dead
+ * credential. 3 (keyring unavailable) is as everywhere else.
+ */
 enum {
 	CHECK_OK = 0,
 	CHECK_SOON = 1,
-	CHECK_DEAD = 2
+	CHECK_DEAD = 2,
+	CHECK_USAGE = 64
 };
 
-static void add_arg(char **cmd, const char *opt, const char *val)
+/*
+ * What check --notify has said, so that a timer running it every 15
+ * minutes raises a reminder once per credential and state (and again
+ * daily while it lasts): $XDG_STATE_HOME/tokenpass/notified, else
+ * ~/.local/state/tokenpass/notified, one line per credential:
+ * "<time> <state> <host> <user> <dsn>" with the names percent-free
+ * tokens (host, user and DSN cannot hold white space or '%' here: any
+ * such byte is written %XX).
+ */
+struct notified {
+	char **lines;
+	size_t nr, alloc;
+	char *path;
+};
+
+static char *notified_path(void)
+{
+	const char *st = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+
+	if (st && *st == '/')
+		return xasprintf("%s/tokenpass/notified", st);
+	if (home && *home == '/')
+		return xasprintf("%s/.local/state/tokenpass/notified", home);
+	return NULL;
+}
+
+static void escape_into(char **out, const char *s)
 {
 	char *next;
 
-	if (!val || !*val)
-		return;
-	/* quote only what a shell would split */
-	if (strpbrk(val, " \t'\"$`\\;&|<>()*?[]#~"))
-		next = xasprintf("%s %s '%s'", *cmd, opt, val);
-	else
-		next = xasprintf("%s %s %s", *cmd, opt, val);
-	free(*cmd);
-	*cmd = next;
+	for (; *s; s++) {
+		if ((unsigned char)*s <= ' ' || *s == '%' || *s == 0x7f)
+			next = xasprintf("%s%%%02X", *out, (unsigned char)*s);
+		else
+			next = xasprintf("%s%c", *out, *s);
+		free(*out);
+		*out = next;
+	}
 }
 
-char *cred_fix(const struct keyring_item *it, enum cred_state st)
+/* "<state> <host> <user> <dsn>": the key and state of one reminder */
+static char *notified_key(const struct keyring_item *it, enum cred_state st)
 {
-	const struct record *r = &it->rec;
-	char *cmd;
+	char *k = xasprintf("%d ", (int)st);
+	char *next;
 
-	if (st == CRED_LOCKED)
-		return xstrdup("unlock the keyring (log in to the desktop "
-			       "session, or open Seahorse)");
-	if (st == CRED_DAMAGED) {
-		cmd = xstrdup("tokenpass remove");
-		add_arg(&cmd, "--host", it->host);
-		add_arg(&cmd, "--user", it->user);
-		add_arg(&cmd, "--dsn", it->dsn);
-		return cmd;
+	escape_into(&k, it->host);
+	next = xasprintf("%s ", k);
+	free(k);
+	k = next;
+	escape_into(&k, it->user);
+	next = xasprintf("%s ", k);
+	free(k);
+	k = next;
+	escape_into(&k, it->dsn);
+	next = xasprintf("%s .", k);	/* an empty DSN is still a field */
+	free(k);
+	return next;
+}
+
+static void notified_load(struct notified *n)
+{
+	char line[4096];
+	FILE *f;
+
+	n->path = notified_path();
+	f = n->path ? fopen(n->path, "re") : NULL;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (n->nr == n->alloc) {
+			n->alloc = n->alloc ? 2 * n->alloc : 8;
+			n->lines = xrealloc(n->lines,
+					    n->alloc * sizeof(*n->lines));
+		}
+		n->lines[n->nr++] = xstrdup(line);
 	}
-	if (r->kind == RECORD_OAUTH)
-		return lifecycle_login_hint(it->host, it->user, it->dsn, r);
-	/* A PAT: rotated by its admin while it lives, replaced once dead. */
-	if (r->admin && st != CRED_EXPIRED) {
-		cmd = xstrdup("tokenpass rotate");
-		add_arg(&cmd, "--host", it->host);
-		add_arg(&cmd, "--user", it->user);
-		add_arg(&cmd, "--admin", r->admin);
-	} else {
-		cmd = xstrdup("tokenpass add-pat");
-		add_arg(&cmd, "--host", it->host);
-		add_arg(&cmd, "--user", it->user);
-		add_arg(&cmd, "--name", r->pat_name);
+	fclose(f);
+}
+
+/*
+ * Was this reminder (key) raised less than NOTIFY_AGAIN ago? Lines of the
+ * same credential in another state no longer count.
+ */
+static int notified_recently(const struct notified *n, const char *key,
+			     time_t now)
+{
+	unsigned long long t;
+	size_t i;
+
+	for (i = 0; i < n->nr; i++) {
+		const char *sp = strchr(n->lines[i], ' ');
+		char *stamp;
+		int hit;
+
+		if (!sp || strcmp(sp + 1, key))
+			continue;
+		stamp = xstrndup(n->lines[i], (size_t)(sp - n->lines[i]));
+		hit = !tp_parse_ulong(stamp, (unsigned long long)now, &t) &&
+		      now - (time_t)t < NOTIFY_AGAIN;
+		free(stamp);
+		if (hit)
+			return 1;
 	}
-	add_arg(&cmd, "--dsn", it->dsn);
-	return cmd;
+	return 0;
+}
+
+/* Keep only the reminders of this run (in keys, with their times). */
+static void notified_save(struct notified *n, char **keep, size_t nr)
+{
+	char *tmp, *slash;
+	size_t i;
+	FILE *f;
+
+	if (!n->path)
+		return;
+	tmp = xasprintf("%s.tmp", n->path);
+	slash = strrchr(tmp, '/');
+	*slash = '\0';
+	tp_mkdir_p(tmp, 0700);
+	*slash = '/';
+	f = fopen(tmp, "we");
+	if (!f) {
+		tp_warn("check: cannot keep what was notified in '%s'",
+			n->path);
+		free(tmp);
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		fprintf(f, "%s\n", keep[i]);
+	if (fclose(f) || rename(tmp, n->path))
+		tp_warn("check: cannot keep what was notified in '%s'",
+			n->path);
+	free(tmp);
+}
+
+static void notified_release(struct notified *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nr; i++)
+		free(n->lines[i]);
+	free(n->lines);
+	free(n->path);
 }
 
 /* "'U@H'" or "'U@H' (DSN 'D')": a new string. */
@@ -177,48 +284,32 @@ static GDBusConnection *notify_bus(void)
 	return bus;
 }
 
-int cmd_check(int argc, char **argv)
+int cmd_check(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "warn-days", required_argument, NULL, 'w' },
-		{ "notify", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct keyring_list list = KEYRING_LIST_INIT;
+	struct notified seen = { NULL, 0, 0, NULL };
+	char **keep = NULL;
+	size_t kept = 0;
 	GDBusConnection *bus = NULL;
 	unsigned long long days = CHECK_WARN_DAYS;
-	int notify_on = 0, ret = TP_USAGE, opt, bus_tried = 0;
+	int notify_on = !!a->val[OPT_NOTIFY], ret = CHECK_USAGE;
+	int bus_tried = 0;
 	time_t now = tp_now();
 	size_t i;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'w':
-			if (tp_parse_ulong(optarg, 3650, &days)) {
-				usage_error("check", "check: --warn-days '%s' "
-					    "is not a number of days", optarg);
-				goto out;
-			}
-			break;
-		case 'n':
-			notify_on = 1;
-			break;
-		default:
-			usage_error("check", "check: unknown option '%s'",
-				    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		usage_error("check", "check: unexpected argument '%s'",
-			    argv[optind]);
+	if (a->val[OPT_WARN_DAYS] &&
+	    tp_parse_ulong(a->val[OPT_WARN_DAYS], 3650, &days)) {
+		usage_error("check", "check: --warn-days '%s' is not a "
+			    "number of days", a->val[OPT_WARN_DAYS]);
 		goto out;
 	}
 	ret = keyring_search(NULL, NULL, NULL, &list);
 	if (ret)
 		goto out;
+	if (notify_on) {
+		notified_load(&seen);
+		keep = xcalloc(list.nr, sizeof(*keep));
+	}
 	for (i = 0; i < list.nr; i++) {
 		if (list.items[i].locked) {
 			tp_error("check: cannot read '%s@%s': the keyring is "
@@ -248,31 +339,60 @@ int cmd_check(int argc, char **argv)
 			ret = CHECK_DEAD;
 		else if (ret == CHECK_OK)
 			ret = CHECK_SOON;
-		if (notify_on && !bus_tried) {
-			bus = notify_bus();
-			bus_tried = 1;
-		}
-		if (bus) {
-			summary = xasprintf("tokenpass: %s for %s",
-					    cred_state_name(st), name);
-			body = xasprintf("%s; run: %s", what, fix);
-			if (notify(bus, summary, body, dead ? 2 : 1)) {
-				g_object_unref(bus);
-				bus = NULL;
+		if (notify_on) {
+			char *key = notified_key(it, st);
+
+			if (notified_recently(&seen, key, now)) {
+				/* said already: keep its time */
+				size_t j;
+
+				for (j = 0; j < seen.nr; j++)
+					if (strchr(seen.lines[j], ' ') &&
+					    !strcmp(strchr(seen.lines[j],
+							   ' ') + 1, key))
+						break;
+				keep[kept++] = xstrdup(seen.lines[j]);
+				free(key);
+				key = NULL;
 			}
-			free(summary);
-			free(body);
+			if (key && !bus_tried) {
+				bus = notify_bus();
+				bus_tried = 1;
+			}
+			if (key && bus) {
+				summary = xasprintf("tokenpass: %s for %s",
+						    cred_state_name(st), name);
+				body = xasprintf("%s; run: %s", what, fix);
+				if (notify(bus, summary, body,
+					   dead ? 2 : 1)) {
+					g_object_unref(bus);
+					bus = NULL;
+				} else {
+					keep[kept++] = xasprintf(
+						"%lld %s", (long long)now,
+						key);
+				}
+				free(summary);
+				free(body);
+			}
+			free(key);
 		}
 		free(name);
 		free(what);
 		free(fix);
 	}
+	if (notify_on)
+		notified_save(&seen, keep, kept);
 	agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;
 	}
 out:
+	while (kept)
+		free(keep[--kept]);
+	free(keep);
+	notified_release(&seen);
 	if (bus)
 		g_object_unref(bus);
 	keyring_list_release(&list);

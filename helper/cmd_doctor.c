@@ -12,11 +12,11 @@
 #include "helper/commands.h"
 #include "helper/http.h"
 #include "helper/keyring.h"
+#include "helper/status.h"
 #include "helper/tokenpass.h"
 
 #include <stdarg.h>
 #include <dlfcn.h>
-#include <getopt.h>
 #include <gio/gio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -422,29 +422,14 @@ out:
 	free(host);
 }
 
-int cmd_doctor(int argc, char **argv)
+int cmd_doctor(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "dsn", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct doctor d = { 0 };
-	const char *dsn = NULL;
-	int ret = TP_USAGE, opt;
+	const char *dsn = a->val[OPT_DSN];
+	int ret = TP_USAGE;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'D') {
-			usage_error("doctor", "doctor: unknown option '%s'",
-				    argv[optind - 1]);
-			goto out;
-		}
-		dsn = optarg;
-	}
-	if (optind < argc || (dsn && !*dsn)) {
-		usage_error("doctor", "doctor: unexpected argument '%s'",
-			    optind < argc ? argv[optind] : "");
+	if (dsn && !*dsn) {
+		usage_error("doctor", "doctor: --dsn needs a DSN name");
 		goto out;
 	}
 	check_keyring(&d);

@@ -4,10 +4,10 @@
 #include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
+#include "helper/status.h"
 #include "helper/tokenpass.h"
 
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,71 +15,9 @@
 /* list says "renew soon" this close to the end (check: --warn-days). */
 #define LIST_WARN_SECONDS (7 * 86400)
 
-/*
- * The one place that decides a credential's state, for list, check and
- * doctor. An access token's own expiry never counts: it renews itself.
- */
-enum cred_state cred_state(const struct keyring_item *it, time_t now,
-			   long warn)
-{
-	const struct record *r = &it->rec;
-	int cc = r->grant && !strcmp(r->grant, "client_credentials");
-
-	if (it->locked)
-		return CRED_LOCKED;
-	if (it->damaged)
-		return CRED_DAMAGED;
-	if (r->needs_login)
-		return CRED_SIGN_IN;
-	if (r->kind == RECORD_OAUTH) {
-		if (r->refresh_expires && r->refresh_expires <= now)
-			return CRED_SIGN_IN;
-		if (!r->refresh_token && r->expires && r->expires <= now)
-			return cc ? CRED_OK : CRED_SIGN_IN;
-		if (r->refresh_expires && r->refresh_expires - now < warn)
-			return CRED_RENEW_SOON;
-		return CRED_OK;
-	}
-	if (r->expires && r->expires <= now)
-		return CRED_EXPIRED;
-	if (r->expires && r->expires - now < warn)
-		return CRED_RENEW_SOON;
-	return CRED_OK;
-}
-
-const char *cred_state_name(enum cred_state st)
-{
-	switch (st) {
-	case CRED_OK: return "ok";
-	case CRED_RENEW_SOON: return "renew soon";
-	case CRED_SIGN_IN: return "sign-in needed";
-	case CRED_EXPIRED: return "expired";
-	case CRED_LOCKED: return "locked";
-	case CRED_DAMAGED: return "damaged";
-	}
-	return "?";
-}
-
 static const char *status_of(const struct keyring_item *it, time_t now)
 {
 	return cred_state_name(cred_state(it, now, LIST_WARN_SECONDS));
-}
-
-const char *cred_time_left(time_t t, time_t now, char *buf, size_t len)
-{
-	long long s = (long long)t - (long long)now;
-
-	if (!t)
-		return "-";
-	if (s <= 0)
-		return "expired";
-	if (s >= 86400)
-		snprintf(buf, len, "%lldd %lldh", s / 86400, s % 86400 / 3600);
-	else if (s >= 3600)
-		snprintf(buf, len, "%lldh %lldm", s / 3600, s % 3600 / 60);
-	else
-		snprintf(buf, len, "%lldm %llds", s / 60, s % 60);
-	return buf;
 }
 
 static void add_time(cJSON *o, const char *key, time_t t)
@@ -166,30 +104,11 @@ static void print_table(const struct keyring_list *list, time_t now)
 	}
 }
 
-int cmd_list(int argc, char **argv)
+int cmd_list(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct keyring_list list = KEYRING_LIST_INIT;
-	int json = 0, ret, opt;
+	int json = !!a->val[OPT_JSON], ret;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt != 'j') {
-			usage_error("list", "list: unknown option '%s'",
-				    argv[optind - 1]);
-			return TP_USAGE;
-		}
-		json = 1;
-	}
-	if (optind < argc) {
-		usage_error("list", "list: unexpected argument '%s'",
-			    argv[optind]);
-		return TP_USAGE;
-	}
 	ret = keyring_search(NULL, NULL, NULL, &list);
 	if (ret)
 		goto out;
@@ -211,33 +130,13 @@ out:
 	return ret;
 }
 
-int cmd_remove(int argc, char **argv)
+int cmd_remove(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'h' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "dsn", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *user = NULL, *dsn = NULL;
-	char *host = NULL;
-	int ret = TP_USAGE, opt;
+	const char *user = a->val[OPT_USER], *dsn = a->val[OPT_DSN];
+	char *host = a->val[OPT_HOST] ? xstrdup(a->val[OPT_HOST]) : NULL;
+	int ret = TP_USAGE;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': free(host); host = xstrdup(optarg); break;
-		case 'u': user = optarg; break;
-		case 'D': dsn = optarg; break;
-		default:
-			usage_error("remove", "remove: unknown option '%s'",
-				    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc || !host || !user || !*user ||
-	    tp_normalize_host(host)) {
+	if (!host || !user || !*user || tp_normalize_host(host)) {
 		usage_error("remove", "remove: --host and --user are required");
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #include "helper/commands.h"
 #include "helper/http.h"
 #include "helper/keyring.h"
+#include "helper/loopback.h"
 #include "helper/oauth.h"
 #include "helper/prompt.h"
 #include "helper/secmem.h"
@@ -15,7 +16,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <glib.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #define LOGIN_DEFAULT_TIMEOUT 300
-#define REQUEST_MAX 16384
 #define REDIRECT_PATH "/callback"
 /* Snowflake's built-in integration for local applications. */
 #define LOCAL_APPLICATION "LOCAL_APPLICATION"
@@ -87,117 +86,6 @@ static void query_add(char **url, const char *key, const char *value)
 	*url = next;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* The decoded value of key in a query string, or NULL. */
-static char *query_get(const char *q, const char *key)
-{
-	size_t klen = strlen(key);
-
-	while (q && *q) {
-		const char *end = q + strcspn(q, "&");
-
-		if ((size_t)(end - q) > klen && !strncmp(q, key, klen) &&
-		    q[klen] == '=') {
-			char *out = xmalloc((size_t)(end - q)), *o = out;
-			const char *p;
-
-			for (p = q + klen + 1; p < end; p++) {
-				if (*p == '+') {
-					*o++ = ' ';
-				} else if (*p == '%' && p + 2 < end &&
-					   hexval(p[1]) >= 0 &&
-					   hexval(p[2]) >= 0) {
-					*o++ = (char)(hexval(p[1]) << 4 |
-						      hexval(p[2]));
-					p += 2;
-				} else {
-					*o++ = *p;
-				}
-			}
-			*o = '\0';
-			return out;
-		}
-		q = *end ? end + 1 : end;
-	}
-	return NULL;
-}
-
-static void respond(int fd, const char *status, const char *text)
-{
-	char *page = xasprintf(
-		"HTTP/1.1 %s\r\nContent-Type: text/html; charset=utf-8\r\n"
-		"Cache-Control: no-store\r\nConnection: close\r\n\r\n"
-		"<!doctype html><title>tokenpass</title>"
-		"<p style=\"font:16px sans-serif;margin:3em\">%s</p>\n",
-		status, text);
-	ssize_t n = write(fd, page, strlen(page));
-
-	(void)n;
-	free(page);
-}
-
-static int listen_loopback(unsigned long long port, int *out_port)
-{
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
-	int fd, one = 1;
-
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((unsigned short)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 8) ||
-	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
-		close(fd);
-		return -1;
-	}
-	*out_port = ntohs(sa.sin_port);
-	return fd;
-}
-
-/* Read one HTTP request head; returns the request target, or NULL. */
-static char *read_target(int fd)
-{
-	struct timeval tv = { 5, 0 };
-	char *buf = xmalloc(REQUEST_MAX + 1), *target = NULL, *sp, *end;
-	size_t n = 0;
-
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (n < REQUEST_MAX) {
-		ssize_t r = read(fd, buf + n, REQUEST_MAX - n);
-
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		buf[n] = '\0';
-		if (strstr(buf, "\r\n\r\n") || strstr(buf, "\n\n"))
-			break;
-	}
-	buf[n] = '\0';
-	if (strncmp(buf, "GET ", 4))
-		goto out;
-	sp = buf + 4;
-	end = strchr(sp, ' ');
-	if (!end)
-		goto out;
-	target = xstrndup(sp, (size_t)(end - sp));
-out:
-	tp_memzero(buf, REQUEST_MAX + 1);
-	free(buf);
-	return target;
-}
-
 static void open_browser(const char *url)
 {
 	char *argv[] = { (char *)"xdg-open", (char *)url, NULL };
@@ -214,12 +102,8 @@ static void open_browser(const char *url)
 
 static long login_timeout(void)
 {
-	const char *s = getenv("TOKENPASS_LOGIN_TIMEOUT");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 3600, &v) && v)
-		return (long)v;
-	return LOGIN_DEFAULT_TIMEOUT;
+	return tp_env_seconds("TOKENPASS_LOGIN_TIMEOUT", 1, 3600,
+			      LOGIN_DEFAULT_TIMEOUT);
 }
 
 /*
@@ -231,12 +115,12 @@ static long login_timeout(void)
 static int wait_for_code(int lfd, const char *state, char **code,
 			 int *client)
 {
-	long deadline = (long)time(NULL) + login_timeout();
+	long long deadline = tp_clock_ms() + login_timeout() * 1000LL;
 
 	for (;;) {
 		struct pollfd p = { lfd, POLLIN, 0 };
 		char *target = NULL, *q, *got_state = NULL, *err = NULL;
-		long left = deadline - (long)time(NULL);
+		long long left = deadline - tp_clock_ms();
 		int fd, r;
 
 		if (left <= 0) {
@@ -245,7 +129,7 @@ static int wait_for_code(int lfd, const char *state, char **code,
 				 login_timeout());
 			return TP_ERROR;
 		}
-		r = poll(&p, 1, (int)(left * 1000));
+		r = poll(&p, 1, (int)left);
 		if (interrupted) {
 			tp_error("login: cancelled; nothing was stored");
 			return TP_ERROR;
@@ -255,20 +139,20 @@ static int wait_for_code(int lfd, const char *state, char **code,
 		fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			continue;
-		target = read_target(fd);
+		target = loopback_read_target(fd, deadline);
 		if (!target || strncmp(target, REDIRECT_PATH,
 				       strlen(REDIRECT_PATH)) ||
 		    (target[strlen(REDIRECT_PATH)] &&
 		     target[strlen(REDIRECT_PATH)] != '?')) {
-			respond(fd, "404 Not Found", "Not found.");
+			loopback_respond(fd, "404 Not Found", "Not found.");
 			close(fd);
 			tp_free_secret(target);
 			continue;
 		}
 		q = strchr(target, '?');
-		got_state = query_get(q ? q + 1 : NULL, "state");
+		got_state = loopback_query_get(q ? q + 1 : NULL, "state");
 		if (!got_state || !tp_secret_eq(got_state, state)) {
-			respond(fd, "400 Bad Request", "tokenpass: this "
+			loopback_respond(fd, "400 Bad Request", "tokenpass: this "
 				"sign-in answer does not belong to the "
 				"running login (state mismatch).");
 			close(fd);
@@ -277,25 +161,32 @@ static int wait_for_code(int lfd, const char *state, char **code,
 			continue;
 		}
 		free(got_state);
-		err = query_get(q + 1, "error");
+		err = loopback_query_get(q + 1, "error");
 		if (err) {
-			char *desc = query_get(q + 1, "error_description");
+			char *desc = loopback_query_get(q + 1,
+							"error_description");
+			/* the browser's words: no escapes for our terminal */
+			char *e = tp_clean_text(err, 100);
+			char *d = desc ? tp_clean_text(desc, 300) : NULL;
 
-			respond(fd, "200 OK", "tokenpass: the sign-in was "
-				"refused. You can close this tab.");
+			loopback_respond(fd, "200 OK", "tokenpass: the sign-in "
+					 "was refused. You can close this tab.");
 			close(fd);
 			tp_error("login: the authorization server refused "
-				 "the sign-in: %s%s%s", err, desc ? ": " : "",
-				 desc ? desc : "");
+				 "the sign-in: %s%s%s", e, d ? ": " : "",
+				 d ? d : "");
 			free(desc);
 			free(err);
+			free(e);
+			free(d);
 			tp_free_secret(target);
 			return TP_ERROR;
 		}
-		*code = query_get(q + 1, "code");
+		*code = loopback_query_get(q + 1, "code");
 		tp_free_secret(target);
 		if (!*code) {
-			respond(fd, "400 Bad Request", "tokenpass: no code.");
+			loopback_respond(fd, "400 Bad Request",
+					 "tokenpass: no code.");
 			close(fd);
 			continue;
 		}
@@ -357,7 +248,7 @@ static int login_code(const struct login_opts *o, struct record *rec)
 	char *url = NULL, *redirect = NULL, *code = NULL, *why = NULL;
 	int lfd, client = -1, port = 0, ret;
 
-	lfd = listen_loopback(o->port, &port);
+	lfd = loopback_listen(o->port, &port);
 	if (lfd < 0) {
 		tp_error("login: cannot listen on 127.0.0.1:%llu: %s; "
 			 "choose another --port", o->port, strerror(errno));
@@ -393,16 +284,16 @@ static int login_code(const struct login_opts *o, struct record *rec)
 	g.code_verifier = verifier;
 	ret = oauth_request(rec, &g, &tok, &why);
 	if (ret) {
-		respond(client, "200 OK", "tokenpass: the sign-in could not "
-			"be completed; see the terminal.");
+		loopback_respond(client, "200 OK", "tokenpass: the sign-in "
+				 "could not be completed; see the terminal.");
 		tp_error("login: cannot exchange the code for a token: %s",
 			 why);
 		goto out;
 	}
 	ret = store_token(o, rec, &tok);
-	respond(client, "200 OK", ret ? "tokenpass: signed in, but the "
-		"token could not be stored; see the terminal." :
-		"tokenpass: signed in. You can close this tab.");
+	loopback_respond(client, "200 OK", ret ? "tokenpass: signed in, but "
+			 "the token could not be stored; see the terminal." :
+			 "tokenpass: signed in. You can close this tab.");
 out:
 	if (client >= 0)
 		close(client);
@@ -445,53 +336,25 @@ out:
 	return ret;
 }
 
-int cmd_login(int argc, char **argv)
+int cmd_login(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'h' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "client-id", required_argument, NULL, 'c' },
-		{ "role", required_argument, NULL, 'r' },
-		{ "scope", required_argument, NULL, 's' },
-		{ "authorize-url", required_argument, NULL, 'a' },
-		{ "token-url", required_argument, NULL, 't' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "no-browser", no_argument, NULL, 'n' },
-		{ "dsn", required_argument, NULL, 'D' },
-		{ "grant", required_argument, NULL, 'g' },
-		{ "refresh-days", required_argument, NULL, 'R' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct login_opts o = { 0 };
 	struct record rec = RECORD_INIT;
-	const char *port = NULL, *days = NULL;
+	const char *port = a->val[OPT_PORT], *days = a->val[OPT_REFRESH_DAYS];
 	char *prompt = NULL;
-	int ret = TP_USAGE, opt, cc;
+	int ret = TP_USAGE, cc;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': free(o.host); o.host = xstrdup(optarg); break;
-		case 'u': o.user = optarg; break;
-		case 'c': o.client_id = optarg; break;
-		case 'r': o.role = optarg; break;
-		case 's': o.scope = optarg; break;
-		case 'a': o.authorize_url = optarg; break;
-		case 't': o.token_url = optarg; break;
-		case 'p': port = optarg; break;
-		case 'n': o.no_browser = 1; break;
-		case 'D': o.dsn = optarg; break;
-		case 'g': o.grant = optarg; break;
-		case 'R': days = optarg; break;
-		default:
-			usage_error("login", "login: unknown option '%s'",
-				    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc || !o.host || !o.user || !*o.user ||
-	    tp_normalize_host(o.host)) {
+	o.host = a->val[OPT_HOST] ? xstrdup(a->val[OPT_HOST]) : NULL;
+	o.user = a->val[OPT_USER];
+	o.client_id = a->val[OPT_CLIENT_ID];
+	o.role = a->val[OPT_ROLE];
+	o.scope = a->val[OPT_SCOPE];
+	o.authorize_url = a->val[OPT_AUTHORIZE_URL];
+	o.token_url = a->val[OPT_TOKEN_URL];
+	o.no_browser = !!a->val[OPT_NO_BROWSER];
+	o.dsn = a->val[OPT_DSN];
+	o.grant = a->val[OPT_GRANT];
+	if (!o.host || !o.user || !*o.user || tp_normalize_host(o.host)) {
 		usage_error("login", "login: --host and --user are required");
 		goto out;
 	}

@@ -7,7 +7,6 @@
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,50 +44,19 @@ static int parse_date(const char *s, time_t *out)
 	return 0;
 }
 
-int cmd_add_pat(int argc, char **argv)
+int cmd_add_pat(const struct tp_args *a)
 {
-	static const struct option opts[] = {
-		{ "host", required_argument, NULL, 'h' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "expires", required_argument, NULL, 'e' },
-		{ "days", required_argument, NULL, 'd' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "dsn", required_argument, NULL, 'D' },
-		{ "admin", required_argument, NULL, 'A' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct record old = RECORD_INIT, rec = RECORD_INIT;
-	char *host = NULL, *prompt = NULL;
-	const char *user = NULL, *expires = NULL, *days = NULL;
-	const char *name = NULL, *dsn = NULL, *admin = NULL;
+	char *host = a->val[OPT_HOST] ? xstrdup(a->val[OPT_HOST]) : NULL;
+	char *prompt = NULL;
+	const char *user = a->val[OPT_USER], *expires = a->val[OPT_EXPIRES];
+	const char *days = a->val[OPT_DAYS], *name = a->val[OPT_NAME];
+	const char *dsn = a->val[OPT_DSN], *admin = a->val[OPT_ADMIN];
 	unsigned long long ndays;
 	char when[32];
 	time_t now = tp_now();
-	int ret = TP_USAGE, opt;
+	int ret = TP_USAGE;
 
-	opterr = 0;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'h': free(host); host = xstrdup(optarg); break;
-		case 'u': user = optarg; break;
-		case 'e': expires = optarg; break;
-		case 'd': days = optarg; break;
-		case 'n': name = optarg; break;
-		case 'D': dsn = optarg; break;
-		case 'A': admin = optarg; break;
-		default:
-			usage_error("add-pat", "add-pat: unknown option '%s'",
-				    argv[optind - 1]);
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		usage_error("add-pat", "add-pat: unexpected argument '%s' "
-			    "(the token is read from standard input)",
-			    argv[optind]);
-		goto out;
-	}
 	if (!host || !user || !*user) {
 		usage_error("add-pat", "add-pat: --host and --user are "
 			    "required");

@@ -178,18 +178,13 @@ out:
 	return ret;
 }
 
-int cmd_schedule(int argc, char **argv)
+int cmd_schedule(const struct tp_args *a)
 {
 	const struct interval *iv;
 	const char *verb;
 	char *dir = NULL;
 	int ret = TP_USAGE;
 
-	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
-		usage_error("schedule", "schedule: give one of 15m, 30m, 1h "
-			    "or off");
-		goto out;
-	}
 	dir = dropin_dir();
 	if (!dir) {
 		tp_error("schedule: neither XDG_CONFIG_HOME nor HOME is set; "
@@ -197,16 +192,16 @@ int cmd_schedule(int argc, char **argv)
 		ret = TP_ERROR;
 		goto out;
 	}
-	if (argc == 1) {
+	if (!a->nr) {
 		ret = show(dir);
 		goto out;
 	}
 	for (iv = intervals; iv->name; iv++)
-		if (!strcmp(iv->name, argv[1]))
+		if (!strcmp(iv->name, a->operands[0]))
 			break;
 	if (!iv->name) {
 		usage_error("schedule", "schedule: unknown interval '%s'; "
-			    "give one of 15m, 30m, 1h or off", argv[1]);
+			    "give one of 15m, 30m, 1h or off", a->operands[0]);
 		goto out;
 	}
 	ret = write_dropin(dir, iv);

@@ -92,14 +92,10 @@ static int load_curl(char **why)
 	return 0;
 }
 
-static long timeout_seconds(void)
+long http_timeout(void)
 {
-	const char *s = getenv("TOKENPASS_HTTP_TIMEOUT");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 600, &v) && v)
-		return (long)v;
-	return HTTP_DEFAULT_TIMEOUT;
+	return tp_env_seconds("TOKENPASS_HTTP_TIMEOUT", 1, 600,
+			      HTTP_DEFAULT_TIMEOUT);
 }
 
 /* http:// is fine only when it never leaves this machine. */
@@ -180,7 +176,7 @@ int http_post(const struct http_request *req, struct http_response *resp,
 	const char *const *h;
 	const char *ca;
 	char *line = NULL, *ctype = NULL;
-	long timeout = timeout_seconds();
+	long timeout = req->timeout > 0 ? req->timeout : http_timeout();
 	int ret = -1, failed = 0;
 	CURLcode rc;
 	CURL *curl = NULL;
@@ -231,11 +227,15 @@ int http_post(const struct http_request *req, struct http_response *resp,
 	lc.curl_easy_setopt(curl, CURLOPT_USERAGENT,
 			    "tokenpass/" PACKAGE_VERSION);
 	lc.curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-	lc.curl_easy_setopt(curl, CURLOPT_POST, 1L);
-	lc.curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
-			    req->body ? req->body : "");
-	lc.curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
-			    (long)(req->body ? strlen(req->body) : 0));
+	if (req->get) {
+		lc.curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+	} else {
+		lc.curl_easy_setopt(curl, CURLOPT_POST, 1L);
+		lc.curl_easy_setopt(curl, CURLOPT_POSTFIELDS,
+				    req->body ? req->body : "");
+		lc.curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+				    (long)(req->body ? strlen(req->body) : 0));
+	}
 	if (req->basic_user) {
 		lc.curl_easy_setopt(curl, CURLOPT_HTTPAUTH,
 				    (long)CURLAUTH_BASIC);

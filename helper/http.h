@@ -25,6 +25,8 @@ struct http_request {
 	const char *basic_password;	/* secret */
 	const char *bearer;		/* secret */
 	const char *const *headers;	/* extra "Name: value", NULL-ended */
+	int get;			/* GET instead of POST (no body) */
+	long timeout;			/* seconds; 0: TOKENPASS_HTTP_TIMEOUT */
 };
 
 struct http_response {
@@ -36,8 +38,11 @@ struct http_response {
 
 #define HTTP_RESPONSE_INIT { 0, NULL, 0, NULL }
 
+/* TOKENPASS_HTTP_TIMEOUT in seconds (default 10). */
+long http_timeout(void);
+
 /*
- * POST req. Returns 0 with *resp filled for any HTTP status, or -1 with
+ * POST req (GET when req->get). Returns 0 with *resp filled for any HTTP status, or -1 with
  * *why set to a new secret-free string (free it) when no usable answer
  * came: no libcurl, refused URL, DNS, connect, TLS, timeout, a body over
  * HTTP_MAX_BODY.

@@ -113,28 +113,6 @@ static int decode(SecretValue *value, struct record *rec, const char **why)
 }
 
 /*
- * After a miss: is there an item we could not see because its collection
- * is locked? libsecret reports that as "not found" unless we ask.
- */
-static int locked_match(GHashTable *attrs)
-{
-	GError *err = NULL;
-	GList *items, *l;
-	int locked = 0;
-
-	items = secret_service_search_sync(service, &schema, attrs,
-					   SECRET_SEARCH_ALL, NULL, &err);
-	if (err) {
-		g_error_free(err);
-		return 0;
-	}
-	for (l = items; l; l = l->next)
-		locked |= secret_item_get_locked(l->data);
-	g_list_free_full(items, g_object_unref);
-	return locked;
-}
-
-/*
  * Is the default collection locked? One that has stayed locked since the
  * daemon started shows its items only under hashed attributes, which a
  * search for our schema does not match: a miss proves nothing then.
@@ -155,35 +133,68 @@ static int default_locked(void)
 	return locked;
 }
 
+/*
+ * The unlocked item matching attrs, its secret loaded, or NULL (*locked
+ * set when only locked ones match). A search, never a lookup: libsecret's
+ * lookup asks to unlock a locked collection, and a prompt that nobody can
+ * answer would hang get and the ODBC hook. Only 'tokenpass unlock' asks.
+ */
+static SecretItem *find_item(GHashTable *attrs, int *locked, GError **err)
+{
+	GList *items, *l;
+	SecretItem *found = NULL;
+
+	items = secret_service_search_sync(service, &schema, attrs,
+					   SECRET_SEARCH_ALL |
+					   SECRET_SEARCH_LOAD_SECRETS,
+					   NULL, err);
+	for (l = items; l && !found; l = l->next) {
+		if (secret_item_get_locked(l->data))
+			*locked = 1;
+		else
+			found = g_object_ref(l->data);
+	}
+	g_list_free_full(items, g_object_unref);
+	return found;
+}
+
 int keyring_lookup_first(const char *host, const char *user,
 			 const char *const *dsns, size_t n, struct record *rec,
 			 size_t *which)
 {
 	GHashTable *attrs = NULL;
+	SecretItem *item = NULL;
 	SecretValue *value = NULL;
 	GError *err = NULL;
 	const char *why;
 	size_t i;
-	int ret;
+	int ret, locked = 0;
 
 	ret = connect_service();
 	if (ret)
 		goto out;
-	for (i = 0; i < n && !value; i++) {
+	for (i = 0; i < n && !item && !locked; i++) {
 		if (attrs)
 			g_hash_table_unref(attrs);
 		attrs = attributes(host, user, dsns[i] ? dsns[i] : "", NULL);
-		value = secret_service_lookup_sync(service, &schema, attrs,
-						   NULL, &err);
+		item = find_item(attrs, &locked, &err);
 		if (err) {
 			ret = report("read the keyring", err);
 			goto out;
 		}
 	}
-	/* only a miss on every key is worth the questions a lock needs */
-	if (!value) {
-		ret = locked_match(attrs) || default_locked() ?
+	/*
+	 * A collection locked since the daemon started shows its items only
+	 * under hashed attributes: a miss on every key proves nothing then.
+	 */
+	if (!item) {
+		ret = locked || default_locked() ?
 		      report_locked("read the credential") : TP_NOT_FOUND;
+		goto out;
+	}
+	value = secret_item_get_secret(item);
+	if (!value) {
+		ret = report_locked("read the credential");
 		goto out;
 	}
 	if (decode(value, rec, &why)) {
@@ -201,6 +212,8 @@ out:
 		g_error_free(err);
 	if (value)
 		secret_value_unref(value);
+	if (item)
+		g_object_unref(item);
 	if (attrs)
 		g_hash_table_unref(attrs);
 	return ret;
@@ -347,6 +360,11 @@ static int store(const char *host, const char *user, const char *dsn,
 	ret = connect_service();
 	if (ret)
 		goto out;
+	/* storing into a locked collection would ask to unlock it */
+	if (default_locked()) {
+		ret = report_locked("store the credential");
+		goto out;
+	}
 	if (!dsn)
 		dsn = "";
 	json = record_to_json(rec);
@@ -407,6 +425,10 @@ int keyring_remove(const char *host, const char *user, const char *dsn)
 	ret = connect_service();
 	if (ret)
 		goto out;
+	if (default_locked()) {
+		ret = report_locked("remove the credential");
+		goto out;
+	}
 	attrs = attributes(host, user, dsn ? dsn : "", NULL);
 	if (secret_service_clear_sync(service, &schema, attrs, NULL, &err)) {
 		ret = TP_OK;
@@ -415,13 +437,79 @@ int keyring_remove(const char *host, const char *user, const char *dsn)
 	if (err)
 		ret = report("remove the credential", err);
 	else
-		ret = locked_match(attrs) || default_locked() ?
+		ret = default_locked() ?
 		      report_locked("remove the credential") : TP_NOT_FOUND;
 out:
 	if (err)
 		g_error_free(err);
 	if (attrs)
 		g_hash_table_unref(attrs);
+	return ret;
+}
+
+static gpointer cancel_later(gpointer data)
+{
+	struct { GCancellable *c; gint64 until; } *t = data;
+
+	while (g_get_monotonic_time() < t->until &&
+	       !g_cancellable_is_cancelled(t->c))
+		g_usleep(100000);
+	g_cancellable_cancel(t->c);
+	return NULL;
+}
+
+int keyring_unlock(long seconds)
+{
+	struct { GCancellable *c; gint64 until; } t;
+	SecretCollection *col = NULL;
+	GList *objects = NULL, *unlocked = NULL;
+	GThread *timer = NULL;
+	GError *err = NULL;
+	int ret;
+
+	ret = connect_service();
+	if (ret)
+		return ret;
+	col = secret_collection_for_alias_sync(service,
+					       SECRET_COLLECTION_DEFAULT,
+					       SECRET_COLLECTION_NONE, NULL,
+					       &err);
+	if (!col) {
+		ret = report("find the default keyring", err);
+		goto out;
+	}
+	if (!secret_collection_get_locked(col)) {
+		ret = TP_OK;
+		goto out;
+	}
+	/* the prompt is the Secret Service's; we only bound the wait */
+	t.c = g_cancellable_new();
+	t.until = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+	timer = g_thread_new("unlock-timer", cancel_later, &t);
+	objects = g_list_append(NULL, col);
+	secret_service_unlock_sync(service, objects, t.c, &unlocked, &err);
+	g_cancellable_cancel(t.c);
+	g_thread_join(timer);
+	if (err && g_error_matches(err, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		tp_error("cannot unlock the keyring: nobody answered the "
+			 "prompt within %ld s", seconds);
+		ret = TP_KEYRING;
+	} else if (err) {
+		ret = report("unlock the keyring", err);
+	} else if (!unlocked) {
+		tp_error("the keyring stays locked: the prompt was dismissed");
+		ret = TP_KEYRING;
+	} else {
+		ret = TP_OK;
+	}
+	g_object_unref(t.c);
+out:
+	if (err)
+		g_error_free(err);
+	g_list_free_full(unlocked, g_object_unref);
+	g_list_free(objects);
+	if (col)
+		g_object_unref(col);
 	return ret;
 }
 

@@ -80,6 +80,13 @@ int keyring_update(const char *host, const char *user, const char *dsn,
 int keyring_remove(const char *host, const char *user, const char *dsn);
 
 /*
+ * Ask the Secret Service to unlock the default collection (it shows its
+ * own prompt), waiting at most seconds. The one call that may prompt:
+ * every other function reports a locked collection at once (TP_KEYRING).
+ */
+int keyring_unlock(long seconds);
+
+/*
  * Forget the connection to the Secret Service, so that the next call
  * opens a new one (the agent, after the service was replaced).
  */

@@ -1,3 +1,4 @@
+#include "helper/http.h"
 #include "helper/keyring.h"
 #include "helper/lifecycle.h"
 #include "helper/oauth.h"
@@ -6,16 +7,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #define DEFAULT_MARGIN 120
-#define LOCK_WAIT_SECONDS 30
+/* What a renewer may spend on the keyring, beyond its HTTP request. */
+#define RENEWER_KEYRING_SECONDS 10
+/* The renewer inherits the credential's lock on this descriptor. */
+#define RENEWER_LOCK_FD 3
+/* Bytes of the renewer's messages relayed to our stderr. */
+#define RENEWER_MAX_MESSAGES 4096
 /* Snowflake's default OAUTH_REFRESH_TOKEN_VALIDITY. */
 #define DEFAULT_REFRESH_LIFETIME (90L * 86400)
 /* When a server sends no expires_in, assume Snowflake's default. */
@@ -23,12 +37,8 @@
 
 long lifecycle_margin(void)
 {
-	const char *s = getenv("TOKENPASS_REFRESH_MARGIN");
-	unsigned long long v;
-
-	if (s && !tp_parse_ulong(s, 86400, &v))
-		return (long)v;
-	return DEFAULT_MARGIN;
+	return tp_env_seconds("TOKENPASS_REFRESH_MARGIN", 0, 86400,
+			      DEFAULT_MARGIN);
 }
 
 int lifecycle_due(const struct record *rec, int force)
@@ -44,12 +54,66 @@ static void on_alarm(int sig)
 	(void)sig;	/* only to interrupt flock() */
 }
 
-static char *lock_path(const char *host, const char *user, const char *dsn)
+char *lifecycle_lock_dir(char **why)
 {
 	const char *base = getenv("XDG_RUNTIME_DIR");
+	const char *home = getenv("HOME");
+	char *dir = NULL, *parent = NULL;
+	struct stat st;
+
+	if (base && *base == '/') {
+		dir = xasprintf("%s/tokenpass", base);
+	} else if (home && *home == '/') {
+		parent = xasprintf("%s/.cache", home);
+		if (tp_mkdir_p(parent, 0700)) {
+			*why = xasprintf("cannot create '%s': %s", parent,
+					 strerror(errno));
+			goto fail;
+		}
+		dir = xasprintf("%s/tokenpass", parent);
+	} else {
+		/* never a directory other users share, like /tmp */
+		*why = xstrdup("neither XDG_RUNTIME_DIR nor HOME is set, so "
+			       "there is no private directory for the "
+			       "renewal locks");
+		goto fail;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		*why = xasprintf("cannot create '%s': %s", dir,
+				 strerror(errno));
+		goto fail;
+	}
+	/* someone else's directory, or one others may write, is refused */
+	if (lstat(dir, &st)) {
+		*why = xasprintf("cannot check '%s': %s", dir,
+				 strerror(errno));
+		goto fail;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid()) {
+		*why = xasprintf("'%s' is not a directory of this user (uid "
+				 "%u); remove it", dir, (unsigned)geteuid());
+		goto fail;
+	}
+	if (st.st_mode & 077) {
+		*why = xasprintf("'%s' is open to other users (mode %03o); "
+				 "run 'chmod 700 %s'", dir,
+				 (unsigned)(st.st_mode & 0777), dir);
+		goto fail;
+	}
+	free(parent);
+	return dir;
+fail:
+	free(parent);
+	free(dir);
+	return NULL;
+}
+
+static char *lock_path(const char *host, const char *user, const char *dsn,
+		       char **why)
+{
 	const char *parts[3] = { host, user, dsn ? dsn : "" };
 	uint64_t h = 1469598103934665603ULL;
-	char *dir;
+	char *dir, *path;
 	size_t i;
 	const char *p;
 
@@ -62,48 +126,85 @@ static char *lock_path(const char *host, const char *user, const char *dsn)
 				break;
 		}
 	}
-	if (base && *base)
-		dir = xasprintf("%s/tokenpass", base);
-	else
-		dir = xasprintf("%s/.cache/tokenpass",
-				getenv("HOME") ? getenv("HOME") : "/tmp");
-	/* lifecycle_lock reports it when the directory cannot be made */
-	tp_mkdir_p(dir, 0700);
-	p = xasprintf("%s/%016llx.lock", dir, (unsigned long long)h);
+	dir = lifecycle_lock_dir(why);
+	if (!dir)
+		return NULL;
+	path = xasprintf("%s/%016llx.lock", dir, (unsigned long long)h);
 	free(dir);
-	return (char *)p;
+	return path;
 }
 
-int lifecycle_lock(const char *host, const char *user, const char *dsn)
+/*
+ * Wait at most ms milliseconds (< 0: forever) for the lock on fd.
+ * Returns 0, or -1 with errno (EINTR: the time ran out).
+ */
+static int wait_lock(int fd, long long ms)
 {
 	struct sigaction sa, old;
-	char *path = lock_path(host, user, dsn);
-	int fd, r, saved;
+	struct itimerval it, none;
+	int r, saved;
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		tp_error("cannot open the lock '%s': %s", path,
-			 strerror(errno));
-		free(path);
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno != EWOULDBLOCK)
+		return -1;
+	if (!ms) {
+		errno = EINTR;
 		return -1;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART: flock gets EINTR */
 	sigaction(SIGALRM, &sa, &old);
-	alarm(LOCK_WAIT_SECONDS);
+	memset(&it, 0, sizeof(it));
+	memset(&none, 0, sizeof(none));
+	if (ms > 0) {
+		it.it_value.tv_sec = ms / 1000;
+		it.it_value.tv_usec = (ms % 1000) * 1000;
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	r = flock(fd, LOCK_EX);
 	saved = errno;
-	alarm(0);
+	setitimer(ITIMER_REAL, &none, NULL);
 	sigaction(SIGALRM, &old, NULL);
-	if (r) {
-		tp_error("cannot lock '%s' for renewal: %s", path,
-			 saved == EINTR ? "another tokenpass held it for "
-			 "30 s" : strerror(saved));
-		close(fd);
-		fd = -1;
-	}
+	errno = saved;
+	return r;
+}
+
+static int open_lock(const char *host, const char *user, const char *dsn,
+		     char **why)
+{
+	char *path = lock_path(host, user, dsn, why);
+	int fd;
+
+	if (!path)
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		*why = xasprintf("cannot open the lock '%s': %s", path,
+				 strerror(errno));
 	free(path);
 	return fd;
+}
+
+int lifecycle_lock(const char *host, const char *user, const char *dsn)
+{
+	char *why = NULL;
+	int fd = open_lock(host, user, dsn, &why);
+
+	if (fd < 0)
+		goto fail;
+	if (wait_lock(fd, lifecycle_renewer_bound() * 1000LL)) {
+		why = xasprintf("cannot lock the credential for renewal: %s",
+				errno == EINTR ? "another tokenpass kept it "
+				"locked too long" : strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	return fd;
+fail:
+	tp_error("%s", why);
+	free(why);
+	return -1;
 }
 
 void lifecycle_unlock(int fd)
@@ -112,19 +213,16 @@ void lifecycle_unlock(int fd)
 		close(fd);	/* closing drops the flock */
 }
 
-static void add_arg(char **cmd, const char *opt, const char *val)
+long lifecycle_answer_budget(void)
 {
-	char *next;
+	return tp_env_seconds("TOKENPASS_ANSWER_TIMEOUT", 1, 600,
+			      LIFECYCLE_ANSWER_TIMEOUT);
+}
 
-	if (!val)
-		return;
-	/* quote only what a shell would split */
-	if (strpbrk(val, " \t'\"$`\\;&|<>()*?[]#~"))
-		next = xasprintf("%s %s '%s'", *cmd, opt, val);
-	else
-		next = xasprintf("%s %s %s", *cmd, opt, val);
-	free(*cmd);
-	*cmd = next;
+long lifecycle_renewer_bound(void)
+{
+	/* one token request, and the keyring around it */
+	return http_timeout() + RENEWER_KEYRING_SECONDS;
 }
 
 char *lifecycle_login_hint(const char *host, const char *user,
@@ -136,22 +234,21 @@ char *lifecycle_login_hint(const char *host, const char *user,
 	int cc = rec->grant && !strcmp(rec->grant, "client_credentials");
 
 	if (cc)
-		add_arg(&cmd, "--grant", "client-credentials");
-	add_arg(&cmd, "--host", host);
-	add_arg(&cmd, "--user", user);
+		tp_cmd_arg(&cmd, "--grant", "client-credentials");
+	tp_cmd_arg(&cmd, "--host", host);
+	tp_cmd_arg(&cmd, "--user", user);
 	if (rec->client_id && (cc || strcmp(rec->client_id,
 					    "LOCAL_APPLICATION")))
-		add_arg(&cmd, "--client-id", rec->client_id);
+		tp_cmd_arg(&cmd, "--client-id", rec->client_id);
 	if (rec->role)
-		add_arg(&cmd, "--role", rec->role);
+		tp_cmd_arg(&cmd, "--role", rec->role);
 	else if (rec->scope && strcmp(rec->scope, "refresh_token"))
-		add_arg(&cmd, "--scope", rec->scope);
+		tp_cmd_arg(&cmd, "--scope", rec->scope);
 	if (rec->authorize_url && strcmp(rec->authorize_url, def_auth))
-		add_arg(&cmd, "--authorize-url", rec->authorize_url);
+		tp_cmd_arg(&cmd, "--authorize-url", rec->authorize_url);
 	if (rec->token_url && (cc || strcmp(rec->token_url, def_token)))
-		add_arg(&cmd, "--token-url", rec->token_url);
-	if (dsn && *dsn)
-		add_arg(&cmd, "--dsn", dsn);
+		tp_cmd_arg(&cmd, "--token-url", rec->token_url);
+	tp_cmd_arg(&cmd, "--dsn", dsn);
 	free(def_auth);
 	free(def_token);
 	return cmd;
@@ -202,95 +299,343 @@ static int request(const struct record *rec, struct oauth_token *tok,
 	return oauth_request(rec, &g, tok, why);
 }
 
-int lifecycle_renew(const char *host, const char *user, const char *dsn,
-		    struct record *rec, unsigned flags)
+/*
+ * The renewal itself, with the lock held and cur just read: ask the token
+ * endpoint and store what it says in one update. Prints one line on
+ * failure.
+ */
+static int renew_locked(const char *host, const char *user, const char *dsn,
+			struct record *cur, unsigned flags)
 {
 	struct oauth_token tok = OAUTH_TOKEN_INIT;
-	struct record cur = RECORD_INIT;
-	int force = !!(flags & LIFECYCLE_FORCE);
 	time_t now = tp_now();
 	char *why = NULL, *hint = NULL;
 	char when[32];
-	int fd = -1, ret;
+	int ret;
 
-	if (!lifecycle_due(rec, force))
+	if (cur->kind != RECORD_OAUTH ||
+	    !lifecycle_due(cur, !!(flags & LIFECYCLE_FORCE)))
 		return TP_OK;
-	fd = lifecycle_lock(host, user, dsn);
-	if (fd < 0) {
-		ret = TP_ERROR;
-		goto out;
-	}
-	ret = keyring_lookup(host, user, dsn, &cur);
-	if (ret == TP_NOT_FOUND)
-		tp_error("the credential for '%s@%s' was removed while "
-			 "renewing it", user, host);
-	if (ret)
-		goto out;
-	/* Renewed by another process while we waited for the lock? */
-	if (cur.kind == RECORD_OAUTH && !tp_secret_eq(cur.token, rec->token) &&
-	    !lifecycle_due(&cur, 0)) {
-		ret = TP_OK;
-		goto adopt;
-	}
-	if (cur.kind != RECORD_OAUTH) {
-		ret = TP_OK;
-		goto adopt;
-	}
-	if (cur.needs_login) {
+	if (cur->needs_login) {
 		ret = TP_SIGN_IN;
 		why = xstrdup("its refresh token was refused before");
 		goto signin;
 	}
-	if (cur.refresh_expires && cur.refresh_expires <= now) {
+	if (cur->refresh_expires && cur->refresh_expires <= now) {
 		ret = TP_SIGN_IN;
 		why = xasprintf("its refresh token expired on %s",
-				tp_format_time(cur.refresh_expires, when,
+				tp_format_time(cur->refresh_expires, when,
 					       sizeof(when)));
 		goto signin;
 	}
 
-	ret = request(&cur, &tok, &why);
+	ret = request(cur, &tok, &why);
 	if (ret == TP_SIGN_IN) {
 		/* keep every token; mark it so list and check can tell */
-		cur.needs_login = 1;
-		keyring_update(host, user, dsn, &cur);
+		cur->needs_login = 1;
+		keyring_update(host, user, dsn, cur);
 		goto signin;
 	}
 	if (ret) {
-		if ((flags & LIFECYCLE_KEEP_VALID) && cur.expires > now) {
+		if ((flags & LIFECYCLE_KEEP_VALID) && cur->expires > now) {
 			tp_warn("cannot renew the token for '%s@%s' (%s); "
 				"using the current one, valid until %s", user,
-				host, why, tp_format_time(cur.expires, when,
+				host, why, tp_format_time(cur->expires, when,
 							  sizeof(when)));
 			ret = TP_OK;
-			goto adopt;
+			goto out;
 		}
 		tp_error("cannot renew the token for '%s@%s': %s", user, host,
 			 why);
 		goto out;
 	}
-	apply_token(&cur, &tok, now);
-	ret = keyring_update(host, user, dsn, &cur);
-	if (ret) {
+	apply_token(cur, &tok, now);
+	ret = keyring_update(host, user, dsn, cur);
+	if (ret)
 		tp_error("the renewed token for '%s@%s' could not be stored; "
 			 "if its server rotates refresh tokens, sign in "
 			 "again with 'tokenpass login'", user, host);
-		goto out;
-	}
-adopt:
-	record_release(rec);
-	*rec = cur;
-	cur = (struct record)RECORD_INIT;
 	goto out;
 signin:
-	hint = lifecycle_login_hint(host, user, dsn, &cur);
+	hint = lifecycle_login_hint(host, user, dsn, cur);
 	tp_error("a new sign-in is needed for '%s@%s': %s; run '%s'", user,
 		 host, why, hint);
 out:
-	lifecycle_unlock(fd);
 	oauth_token_release(&tok);
-	record_release(&cur);
 	free(why);
 	free(hint);
+	return ret;
+}
+
+/*
+ * Start the renewer: this executable again, running the hidden command
+ * RENEWER_COMMAND in a session of its own (nobody's Ctrl-C, no hook's
+ * kill of our process group reaches it), default signals, stdin and
+ * stdout on /dev/null, stderr on a pipe we relay, and the lock on fd 3,
+ * which it goes on holding when we are gone. exec, never a bare fork:
+ * GLib's D-Bus threads are not fork-safe.
+ */
+static int spawn_renewer(int lockfd, const char *host, const char *user,
+			 const char *dsn, unsigned flags, pid_t *pid,
+			 int *errfd, char **why)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t sa;
+	sigset_t all, none;
+	char exe[PATH_MAX], flagbuf[16];
+	char *argv[] = { (char *)"tokenpass", (char *)RENEWER_COMMAND,
+			 (char *)host, (char *)user, (char *)(dsn ? dsn : ""),
+			 flagbuf, NULL };
+	int p[2] = { -1, -1 }, lk = -1, r, ret = -1;
+	ssize_t n;
+
+	/* readlink, not an exec of /proc/self/exe: valgrind knows this */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0) {
+		*why = xasprintf("cannot find this program: %s",
+				 strerror(errno));
+		return -1;
+	}
+	exe[n] = '\0';
+	snprintf(flagbuf, sizeof(flagbuf), "%u", flags);
+	if (pipe2(p, O_CLOEXEC) ||
+	    (lk = fcntl(lockfd, F_DUPFD_CLOEXEC, 10)) < 0) {
+		*why = xasprintf("cannot start the renewal: %s",
+				 strerror(errno));
+		goto out;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 2);
+	posix_spawn_file_actions_adddup2(&fa, lk, RENEWER_LOCK_FD);
+	posix_spawn_file_actions_addclosefrom_np(&fa, RENEWER_LOCK_FD + 1);
+	posix_spawnattr_init(&sa);
+	sigfillset(&all);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&sa, &all);
+	posix_spawnattr_setsigmask(&sa, &none);
+	posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSID |
+				 POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETSIGMASK);
+	r = posix_spawn(pid, exe, &fa, &sa, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&sa);
+	if (r) {
+		*why = xasprintf("cannot start the renewal '%s': %s", exe,
+				 strerror(r));
+		goto out;
+	}
+	*errfd = p[0];
+	p[0] = -1;
+	ret = 0;
+out:
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	if (lk >= 0)
+		close(lk);
+	return ret;
+}
+
+/*
+ * Relay the renewer's messages until it closes its stderr (it ends) or
+ * the deadline (ms on tp_clock_ms, < 0: none) passes. Returns its exit
+ * code, or -1 when the time ran out (it goes on without us).
+ */
+static int wait_renewer(pid_t pid, int fd, long long deadline)
+{
+	char buf[512];
+	size_t relayed = 0;
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	int status, r;
+	ssize_t n;
+
+	for (;;) {
+		long long left = deadline < 0 ? -1 : deadline - tp_clock_ms();
+
+		if (deadline >= 0 && left <= 0)
+			return -1;
+		r = poll(&pfd, 1, left < 0 ? -1 : (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		/* its own messages: one line each, bounded */
+		if (relayed < RENEWER_MAX_MESSAGES) {
+			fwrite(buf, 1, (size_t)n, stderr);
+			relayed += (size_t)n;
+		}
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return TP_ERROR;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	tp_error("the renewal ended with signal %d; the stored credential "
+		 "is unchanged", WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return TP_ERROR;
+}
+
+/* The credential as stored now, under its lock. */
+static int reread(const char *host, const char *user, const char *dsn,
+		  struct record *cur)
+{
+	int ret = keyring_lookup(host, user, dsn, cur);
+
+	if (ret == TP_NOT_FOUND)
+		tp_error("the credential for '%s@%s' was removed while "
+			 "renewing it", user, host);
+	return ret;
+}
+
+/*
+ * Serve what is stored when no renewal could be had (why says what went
+ * wrong): a still-valid token with a warning when the caller takes one,
+ * else an error with code.
+ */
+static int fall_back(const char *host, const char *user, struct record *rec,
+		     unsigned flags, const char *why, int code)
+{
+	char when[32];
+
+	if ((flags & LIFECYCLE_KEEP_VALID) && rec->expires > tp_now()) {
+		tp_warn("cannot renew the token for '%s@%s' now (%s); using "
+			"the current one, valid until %s", user, host, why,
+			tp_format_time(rec->expires, when, sizeof(when)));
+		return TP_OK;
+	}
+	tp_error("cannot renew the token for '%s@%s': %s", user, host, why);
+	return code;
+}
+
+int lifecycle_renew(const char *host, const char *user, const char *dsn,
+		    struct record *rec, unsigned flags)
+{
+	struct record cur = RECORD_INIT;
+	int force = !!(flags & LIFECYCLE_FORCE);
+	long budget = (flags & LIFECYCLE_KEEP_VALID) ?
+		      lifecycle_answer_budget() : -1;
+	long long deadline = budget < 0 ? -1 :
+			     tp_clock_ms() + budget * 1000LL;
+	char *why = NULL;
+	int fd = -1, errfd = -1, ret;
+	pid_t pid;
+
+	if (!lifecycle_due(rec, force))
+		return TP_OK;
+	fd = open_lock(host, user, dsn, &why);
+	if (fd < 0) {
+		ret = fall_back(host, user, rec, flags, why, TP_ERROR);
+		goto out;
+	}
+	if (wait_lock(fd, budget < 0 ? lifecycle_renewer_bound() * 1000LL :
+		      deadline - tp_clock_ms())) {
+		if (errno == EINTR) {
+			why = xasprintf("another tokenpass is renewing it "
+					"and did not finish within %ld s; try "
+					"again in a moment", budget < 0 ?
+					lifecycle_renewer_bound() : budget);
+			ret = fall_back(host, user, rec, flags, why,
+					TP_ENDPOINT);
+		} else {
+			why = xasprintf("cannot lock it for renewal: %s",
+					strerror(errno));
+			ret = fall_back(host, user, rec, flags, why,
+					TP_ERROR);
+		}
+		goto out;
+	}
+	ret = reread(host, user, dsn, &cur);
+	if (ret)
+		goto out;
+	/* Renewed by another process while we waited for the lock? */
+	if (cur.kind != RECORD_OAUTH || !lifecycle_due(&cur, force) ||
+	    (!tp_secret_eq(cur.token, rec->token) &&
+	     !lifecycle_due(&cur, 0)))
+		goto adopt;
+
+	if (spawn_renewer(fd, host, user, dsn, flags, &pid, &errfd, &why)) {
+		ret = fall_back(host, user, &cur, flags, why, TP_ERROR);
+		goto out;
+	}
+	/* the renewer holds the lock now, whatever becomes of us */
+	lifecycle_unlock(fd);
+	fd = -1;
+	ret = wait_renewer(pid, errfd, deadline);
+	if (ret < 0) {
+		free(why);
+		why = xasprintf("the token endpoint did not answer within "
+				"%ld s; the renewal goes on in the background",
+				budget);
+		ret = fall_back(host, user, &cur, flags, why, TP_ENDPOINT);
+		if (!ret)
+			goto adopt;
+		goto out;
+	}
+	if (ret)
+		goto out;
+	record_release(&cur);
+	ret = keyring_lookup(host, user, dsn, &cur);
+	if (ret)
+		goto out;
+adopt:
+	ret = TP_OK;
+	record_release(rec);
+	*rec = cur;
+	cur = (struct record)RECORD_INIT;
+out:
+	if (errfd >= 0)
+		close(errfd);
+	lifecycle_unlock(fd);
+	record_release(&cur);
+	free(why);
+	return ret;
+}
+
+int lifecycle_renewer(const struct tp_args *a)
+{
+	struct record cur = RECORD_INIT;
+	struct stat held, want;
+	unsigned long long flags;
+	char *path = NULL, *why = NULL;
+	const char *host, *user, *dsn;
+	int ret = TP_USAGE;
+
+	/* our caller may be gone: a write to its pipe must not kill us */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	if (a->nr != 4 || tp_parse_ulong(a->operands[3], 0xff, &flags)) {
+		tp_error("%s is tokenpass's own; do not run it", a->cmd);
+		return TP_USAGE;
+	}
+	host = a->operands[0];
+	user = a->operands[1];
+	dsn = a->operands[2];
+	/* only with the lock of this very credential, held for us */
+	path = lock_path(host, user, dsn, &why);
+	if (!path || fstat(RENEWER_LOCK_FD, &held) || stat(path, &want) ||
+	    held.st_dev != want.st_dev || held.st_ino != want.st_ino ||
+	    flock(RENEWER_LOCK_FD, LOCK_EX | LOCK_NB)) {
+		tp_error("%s: not started with the credential's lock%s%s",
+			 a->cmd, why ? ": " : "", why ? why : "");
+		ret = TP_ERROR;
+		goto out;
+	}
+	ret = reread(host, user, dsn, &cur);
+	if (ret)
+		goto out;
+	ret = renew_locked(host, user, dsn, &cur, (unsigned)flags);
+out:
+	record_release(&cur);
+	free(path);
+	free(why);
 	return ret;
 }

@@ -14,6 +14,9 @@ helper_libtp_a_SOURCES = \
 	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c \
 	helper/cmd_login.c helper/cmd_refresh.c \
 	helper/cmd_check.c helper/cmd_doctor.c helper/cmd_schedule.c \
+	helper/cmd_unlock.c helper/loopback.h helper/loopback.c \
+	helper/status.h helper/status.c helper/rotate.h helper/rotate.c \
+	helper/options.h helper/options.c \
 	helper/snowflake.h helper/snowflake.c
 # the agent (helper/agent.h) and its socket's client side (common/)
 helper_libtp_a_SOURCES += $(TP_AGENT_SOURCES)

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "helper/agent.h"
 #include "helper/commands.h"
+#include "helper/lifecycle.h"
 #include "helper/record.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
@@ -16,24 +17,35 @@
 
 struct command {
 	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *args;
-	const char *help;
+	int (*fn)(const struct tp_args *a);
+	const enum tp_opt *opts;	/* what it takes, OPT_END-ended */
+	int operands;		/* at most this many; < 0: any (git's) */
+	int usage_exit;		/* bad usage exits this (0: TP_USAGE) */
+	const char *args;	/* the synopsis --help shows */
+	const char *help;	/* NULL: hidden */
 };
 
+#define OPTS(...) ((const enum tp_opt[]){ __VA_ARGS__, OPT_END })
+#define NO_OPTS ((const enum tp_opt[]){ OPT_END })
+
 static const struct command commands[] = {
-	{ "get", cmd_get, "",
+	{ "get", cmd_get, NO_OPTS, -1, 0, "",
 	  "git credential protocol: print the current token" },
-	{ "store", cmd_store, "",
+	{ "store", cmd_store, NO_OPTS, -1, 0, "",
 	  "git credential protocol: keep a credential" },
-	{ "erase", cmd_erase, "",
+	{ "erase", cmd_erase, NO_OPTS, -1, 0, "",
 	  "git credential protocol: forget a credential" },
 	{ "add-pat", cmd_add_pat,
+	  OPTS(OPT_HOST, OPT_USER, OPT_EXPIRES, OPT_DAYS, OPT_NAME, OPT_DSN,
+	       OPT_ADMIN), 0, 0,
 	  "--host H --user U [--expires YYYY-MM-DD | --days N] "
 	  "[--name PATNAME] [--dsn DSN] [--admin ADMINUSER]",
 	  "store a programmatic access token read from standard input "
 	  "(--admin: who rotates it)" },
 	{ "login", cmd_login,
+	  OPTS(OPT_HOST, OPT_USER, OPT_CLIENT_ID, OPT_ROLE, OPT_SCOPE,
+	       OPT_AUTHORIZE_URL, OPT_TOKEN_URL, OPT_PORT, OPT_NO_BROWSER,
+	       OPT_DSN, OPT_REFRESH_DAYS, OPT_GRANT), 0, 0,
 	  "--host H --user U [--client-id ID] [--role R] [--scope S] "
 	  "[--authorize-url URL] [--token-url URL] [--port P] [--no-browser] "
 	  "[--dsn DSN] [--refresh-days N] "
@@ -41,29 +53,40 @@ static const struct command commands[] = {
 	  "OAuth sign-in (PKCE, loopback redirect; the client secret is read "
 	  "from standard input)" },
 	{ "refresh", cmd_refresh,
+	  OPTS(OPT_HOST, OPT_USER, OPT_DSN, OPT_ALL, OPT_FORCE), 0, 0,
 	  "[--host H --user U [--dsn DSN] | --all] [--force]",
 	  "renew what is near expiry (OAuth refresh, PAT rotation)" },
 	{ "rotate", cmd_rotate,
+	  OPTS(OPT_HOST, OPT_USER, OPT_ADMIN, OPT_DSN,
+	       OPT_EXPIRE_AFTER_HOURS, OPT_DAYS), 0, 0,
 	  "--host H --user U --admin ADMINUSER [--dsn DSN] "
 	  "[--expire-after-hours N] [--days N]",
 	  "rotate a Snowflake PAT through the SQL API as ADMINUSER (OAuth)" },
-	{ "list", cmd_list, "[--json]",
+	{ "list", cmd_list, OPTS(OPT_JSON), 0, 0, "[--json]",
 	  "show every credential, its expiry and status (never a secret)" },
-	{ "remove", cmd_remove, "--host H --user U [--dsn DSN]",
+	{ "remove", cmd_remove, OPTS(OPT_HOST, OPT_USER, OPT_DSN), 0, 0,
+	  "--host H --user U [--dsn DSN]",
 	  "delete a credential" },
-	{ "check", cmd_check, "[--warn-days N] [--notify]",
+	{ "check", cmd_check, OPTS(OPT_WARN_DAYS, OPT_NOTIFY), 0, 64,
+	  "[--warn-days N] [--notify]",
 	  "for cron: exit 1 if something ends within N days (7), 2 if "
-	  "it did; --notify: a desktop notification" },
-	{ "schedule", cmd_schedule, "[15m | 30m | 1h | off]",
+	  "it did, 3 keyring unavailable, 64 bad usage; --notify: a "
+	  "desktop notification, once per credential and state (daily)" },
+	{ "schedule", cmd_schedule, NO_OPTS, 1, 0, "[15m | 30m | 1h | off]",
 	  "how often the systemd user timer renews (no argument: show it)" },
-	{ "doctor", cmd_doctor, "[--dsn DSN]",
+	{ "doctor", cmd_doctor, OPTS(OPT_DSN), 0, 0, "[--dsn DSN]",
 	  "diagnose the session bus, keyring, credentials and a DSN" },
-	{ "capability", cmd_capability, "",
+	{ "unlock", cmd_unlock, NO_OPTS, 0, 0, "",
+	  "unlock the keyring (its own prompt; the only command that asks)" },
+	{ "capability", cmd_capability, NO_OPTS, -1, 0, "",
 	  "git credential protocol: list the capabilities" },
-	{ "agent", cmd_agent, "[--foreground] [--idle-timeout SECONDS]",
+	{ "agent", cmd_agent, OPTS(OPT_FOREGROUND, OPT_IDLE_TIMEOUT,
+	  OPT_HEADLESS), 0, 0, "[--foreground] [--idle-timeout SECONDS]",
 	  "the per-user agent: tokens in locked memory, renewed ahead of "
 	  "time, answered on a socket" },
-	{ NULL, NULL, NULL, NULL }
+	/* hidden: the renewer that outlives its caller (lifecycle.h) */
+	{ RENEWER_COMMAND, lifecycle_renewer, NO_OPTS, 4, 0, NULL, NULL },
+	{ NULL, NULL, NULL, 0, 0, NULL, NULL }
 };
 
 static const struct command *find(const char *name)
@@ -82,7 +105,8 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: tokenpass <command> [<options>]\n\n");
 	for (c = commands; c->name; c++)
-		fprintf(out, "  tokenpass %s%s%s\n      %s\n", c->name,
+		if (c->help)
+			fprintf(out, "  tokenpass %s%s%s\n      %s\n", c->name,
 			*c->args ? " " : "", c->args, c->help);
 	fprintf(out, "\nExit codes: 0 ok, 1 error, 2 bad usage, "
 		"3 keyring unavailable, 4 no such credential,\n"
@@ -99,7 +123,7 @@ void usage_error(const char *cmd, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	tp_error("%s", buf);
-	if (c)
+	if (c && c->args)
 		fprintf(stderr, "usage: tokenpass %s %s\n", c->name, c->args);
 }
 
@@ -115,12 +139,16 @@ int tp_normalize_host(char *host)
 			return -1;
 		*p = (char)tolower((unsigned char)*p);
 	}
+	/* https's default port names the same server as no port at all */
+	if (p - host > 4 && !strcmp(p - 4, ":443"))
+		p[-4] = '\0';
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	const struct command *c;
+	struct tp_args args;
 
 	secmem_init();
 	record_json_hooks();
@@ -149,5 +177,8 @@ int main(int argc, char **argv)
 			 argv[1]);
 		return TP_USAGE;
 	}
-	return c->fn(argc - 1, argv + 1);
+	if (tp_parse_options(c->name, c->opts, c->operands, argc - 1,
+			     argv + 1, &args))
+		return c->usage_exit ? c->usage_exit : TP_USAGE;
+	return c->fn(&args);
 }

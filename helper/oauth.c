@@ -18,20 +18,6 @@
  */
 #define OAUTH_TOKEN_MAX 65000
 
-/* A server's message, cut short and stripped of control characters. */
-static char *clean_message(const char *s)
-{
-	char *out = xstrndup(s, 200), *p;
-
-	for (p = out; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = ' ';
-	/* our sentences go on after it */
-	while (p > out && (p[-1] == '.' || p[-1] == ' '))
-		*--p = '\0';
-	return out;
-}
-
 /* A JSON number, or a string of digits (some servers send those). */
 static int get_seconds(const cJSON *obj, const char *key, long long *out)
 {
@@ -90,7 +76,7 @@ static char *get_plain(const cJSON *obj, const char *key)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
 
-	return cJSON_IsString(item) ? clean_message(item->valuestring) : NULL;
+	return cJSON_IsString(item) ? tp_clean_text(item->valuestring, 200) : NULL;
 }
 
 static int parse_error(long status, const cJSON *obj, char **why)

@@ -29,14 +29,18 @@ static int read_request(const char *cmd, struct credential *c)
 }
 
 /*
- * A stored item answers a request unless it names another protocol, and
- * a request with a path (git's credential.useHttpPath) only an item
- * stored for that path, as git's own credential-store does.
+ * A stored item answers a request unless it names another protocol (an
+ * item stored without one, by add-pat or login, is for https: Snowflake
+ * speaks nothing else), and a request with a path (git's
+ * credential.useHttpPath) only an item stored for that path, as git's own
+ * credential-store does.
  */
 static int request_matches(const struct record *rec,
 			   const struct credential *c)
 {
-	if (c->protocol && rec->protocol && strcmp(rec->protocol, c->protocol))
+	const char *proto = rec->protocol ? rec->protocol : "https";
+
+	if (c->protocol && strcmp(proto, c->protocol))
 		return 0;
 	return !c->path || (rec->path && !strcmp(rec->path, c->path));
 }
@@ -104,7 +108,7 @@ out:
 	return ret;
 }
 
-int cmd_get(int argc, char **argv)
+int cmd_get(const struct tp_args *a)
 {
 	struct credential c = CREDENTIAL_INIT;
 	struct record rec = RECORD_INIT;
@@ -179,7 +183,7 @@ out:
 	return ret;
 }
 
-int cmd_store(int argc, char **argv)
+int cmd_store(const struct tp_args *a)
 {
 	struct credential c = CREDENTIAL_INIT;
 	struct record old = RECORD_INIT, rec = RECORD_INIT;
@@ -228,7 +232,7 @@ out:
 	return ret;
 }
 
-int cmd_erase(int argc, char **argv)
+int cmd_erase(const struct tp_args *a)
 {
 	struct keyring_list list = KEYRING_LIST_INIT;
 	struct credential c = CREDENTIAL_INIT;
@@ -289,7 +293,7 @@ out:
 	return ret;
 }
 
-int cmd_capability(int argc, char **argv)
+int cmd_capability(const struct tp_args *a)
 {
 	printf("version 0\ncapability authtype\n");
 	return TP_OK;

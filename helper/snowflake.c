@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#define STATEMENTS_PATH "/api/v2/statements"
 
 char *snowflake_ident(const char *name)
 {
@@ -53,17 +56,9 @@ char *snowflake_rotate_sql(const char *user, const char *name, long hours)
 static char *clean(const cJSON *obj, const char *key)
 {
 	const cJSON *item = cJSON_GetObjectItemCaseSensitive(obj, key);
-	char *out, *p;
 
-	if (!cJSON_IsString(item))
-		return NULL;
-	out = xstrndup(item->valuestring, 300);
-	for (p = out; *p; p++)
-		if (iscntrl((unsigned char)*p))
-			*p = ' ';
-	while (p > out && (p[-1] == '.' || p[-1] == ' '))
-		*--p = '\0';
-	return out;
+	return cJSON_IsString(item) ? tp_clean_text(item->valuestring, 300) :
+	       NULL;
 }
 
 static int failure(long status, const cJSON *obj, char **why)
@@ -149,6 +144,74 @@ out:
 	return ret;
 }
 
+/*
+ * The statementStatusUrl of a 202 answer (QueryStatus), as an absolute
+ * URL on host: a new string, or NULL when it is missing or not a path of
+ * the statements API (we never follow it elsewhere).
+ */
+static char *status_url(const char *host, const char *body)
+{
+	const cJSON *u, *h;
+	cJSON *obj;
+	char *url = NULL;
+	const char *p;
+
+	record_json_hooks();
+	obj = cJSON_Parse(body);
+	u = cJSON_GetObjectItemCaseSensitive(obj, "statementStatusUrl");
+	h = cJSON_GetObjectItemCaseSensitive(obj, "statementHandle");
+	if (cJSON_IsString(u) &&
+	    !strncmp(u->valuestring, STATEMENTS_PATH "/",
+		     strlen(STATEMENTS_PATH "/"))) {
+		for (p = u->valuestring; *p; p++)
+			if (iscntrl((unsigned char)*p) || *p == ' ' ||
+			    *p == '#' || *p == '@' || *p == '\\')
+				break;
+		if (!*p)
+			url = xasprintf("https://%s%s", host, u->valuestring);
+	} else if (cJSON_IsString(h) && *h->valuestring) {
+		for (p = h->valuestring; *p; p++)
+			if (!isalnum((unsigned char)*p) && *p != '-')
+				break;
+		if (!*p)
+			url = xasprintf("https://%s" STATEMENTS_PATH "/%s",
+					host, h->valuestring);
+	}
+	cJSON_Delete(obj);
+	return url;
+}
+
+/*
+ * One request of a statement's life: the POST, or a GET of its status
+ * URL; *resp holds a JSON answer below HTTP 500. Returns TP_OK or
+ * TP_ENDPOINT with *why.
+ */
+static int exchange(struct http_request *req, struct http_response *resp,
+		    char **why)
+{
+	char *detail = NULL;
+
+	http_response_release(resp);
+	if (http_post(req, resp, &detail)) {
+		*why = xasprintf("cannot reach '%s': %s", req->url, detail);
+		free(detail);
+		return TP_ENDPOINT;
+	}
+	if (resp->status >= 500) {
+		*why = xasprintf("'%s' failed with HTTP %ld", req->url,
+				 resp->status);
+		return TP_ENDPOINT;
+	}
+	if (!http_is_json(resp)) {
+		*why = xasprintf("'%s' answered '%s', not JSON (HTTP %ld)",
+				 req->url, resp->content_type ?
+				 resp->content_type : "no content type",
+				 resp->status);
+		return TP_ENDPOINT;
+	}
+	return TP_OK;
+}
+
 int snowflake_rotate(const char *host, const char *bearer, const char *user,
 		     const char *name, long hours, char **secret, char **why)
 {
@@ -160,44 +223,72 @@ int snowflake_rotate(const char *host, const char *bearer, const char *user,
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	struct http_request req = { 0 };
 	char *sql = snowflake_rotate_sql(user, name, hours);
-	char *url = xasprintf("https://%s/api/v2/statements", host);
-	char *body, *detail = NULL;
+	char *url = xasprintf("https://%s" STATEMENTS_PATH, host);
+	char *poll_url = NULL, *body, *detail = NULL;
+	long long deadline, left;
+	long pause = 250;
 	cJSON *obj;
 	int ret;
 
 	record_json_hooks();
 	obj = cJSON_CreateObject();
 	if (!obj || !cJSON_AddStringToObject(obj, "statement", sql) ||
-	    !cJSON_AddNumberToObject(obj, "timeout", 60))
+	    !cJSON_AddNumberToObject(obj, "timeout",
+				     SNOWFLAKE_STATEMENT_TIMEOUT))
 		tp_die("out of memory building a statement");
 	body = cJSON_PrintUnformatted(obj);
 	cJSON_Delete(obj);
 	if (!body)
 		tp_die("out of memory building a statement");
 
+	/*
+	 * Snowflake holds the POST up to 45 s, then answers 202 with the
+	 * statement's handle; the statement itself ends by its timeout.
+	 * Our HTTP timeout covers that, and the polls share its deadline.
+	 */
+	deadline = tp_clock_ms() + (SNOWFLAKE_STATEMENT_TIMEOUT +
+				    SNOWFLAKE_GRACE) * 1000LL;
 	req.url = url;
 	req.body = body;
 	req.content_type = "application/json";
 	req.bearer = bearer;
 	req.headers = headers;
-	if (http_post(&req, &resp, &detail)) {
-		*why = xasprintf("cannot reach '%s': %s", url, detail);
-		ret = TP_ENDPOINT;
-		goto out;
+	req.timeout = SNOWFLAKE_STATEMENT_TIMEOUT + SNOWFLAKE_GRACE;
+	ret = exchange(&req, &resp, why);
+	while (!ret && resp.status == 202) {
+		/* still running: poll its handle (QueryStatus) */
+		if (!poll_url)
+			poll_url = status_url(host, resp.body);
+		if (!poll_url) {
+			*why = xstrdup("Snowflake answered HTTP 202 without a "
+				       "statement handle; check SHOW USER "
+				       "PROGRAMMATIC ACCESS TOKENS");
+			ret = TP_ENDPOINT;
+			goto out;
+		}
+		left = deadline - tp_clock_ms();
+		if (left <= pause) {
+			*why = xasprintf("the statement did not finish within "
+					 "%d s; check SHOW USER PROGRAMMATIC "
+					 "ACCESS TOKENS",
+					 SNOWFLAKE_STATEMENT_TIMEOUT);
+			ret = TP_ENDPOINT;
+			goto out;
+		}
+		usleep((useconds_t)pause * 1000);
+		if (pause < 2000)
+			pause *= 2;
+		memset(&req, 0, sizeof(req));
+		req.url = poll_url;
+		req.bearer = bearer;
+		req.headers = headers;
+		req.get = 1;
+		left = (deadline - tp_clock_ms()) / 1000;
+		req.timeout = left > 1 ? (long)left : 1;
+		ret = exchange(&req, &resp, why);
 	}
-	if (resp.status >= 500) {
-		*why = xasprintf("'%s' failed with HTTP %ld", url,
-				 resp.status);
-		ret = TP_ENDPOINT;
+	if (ret)
 		goto out;
-	}
-	if (!http_is_json(&resp)) {
-		*why = xasprintf("'%s' answered '%s', not JSON (HTTP %ld)",
-				 url, resp.content_type ? resp.content_type :
-				 "no content type", resp.status);
-		ret = TP_ENDPOINT;
-		goto out;
-	}
 	ret = snowflake_parse_result(resp.status, resp.body, "token_secret",
 				     secret, &detail);
 	if (ret)
@@ -209,5 +300,6 @@ out:
 	free(detail);
 	free(sql);
 	free(url);
+	free(poll_url);
 	return ret;
 }

@@ -31,7 +31,17 @@ int snowflake_parse_result(long status, const char *body,
 			   const char *column, char **value, char **why);
 
 /*
- * Rotate PAT name of user on host, as the holder of bearer. On TP_OK,
+ * The "timeout" sent with a statement, in seconds: Snowflake cancels it
+ * after that (HTTP 408). A rotation gives up SNOWFLAKE_GRACE seconds
+ * later; every HTTP request and poll of it fits in that bound.
+ */
+#define SNOWFLAKE_STATEMENT_TIMEOUT 60
+#define SNOWFLAKE_GRACE 5
+
+/*
+ * Rotate PAT name of user on host, as the holder of bearer. A statement
+ * still running (HTTP 202) is polled through its statement handle until
+ * it ends, within SNOWFLAKE_STATEMENT_TIMEOUT + SNOWFLAKE_GRACE. On TP_OK,
  * *secret is the new token (release with tp_free_secret).
  */
 int snowflake_rotate(const char *host, const char *bearer, const char *user,

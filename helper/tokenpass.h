@@ -45,8 +45,29 @@ char *xstrndup(const char *s, size_t n);
 /* A formatted string in a new buffer; dies on out-of-memory. */
 char *xasprintf(const char *fmt, ...) TP_PRINTF(1, 2);
 
-/* The current time; TOKENPASS_NOW (seconds) overrides it for tests. */
+/*
+ * The current time. In a test build (configure --enable-test-clock)
+ * TOKENPASS_NOW (seconds) overrides it; other builds ignore it.
+ */
 time_t tp_now(void);
+
+/* The environment variable name in seconds, min..max, else def. */
+long tp_env_seconds(const char *name, long min, long max, long def);
+
+/* A monotonic clock in milliseconds, for deadlines. */
+long long tp_clock_ms(void);
+
+/*
+ * s as one word for a POSIX shell: unchanged when nothing in it is
+ * special, else single-quoted with each ' written '\''. A new string.
+ */
+char *tp_shell_quote(const char *s);
+
+/*
+ * Append " opt VAL" to the command line *cmd (a string from xstrdup),
+ * VAL quoted by tp_shell_quote; nothing when val is NULL or empty.
+ */
+void tp_cmd_arg(char **cmd, const char *opt, const char *val);
 
 /*
  * Parse a non-negative decimal integer that fills all of s.
@@ -60,6 +81,13 @@ int tp_parse_ulong(const char *s, unsigned long long max,
  * changed while it works and restored. Returns 0, or -1 with errno set.
  */
 int tp_mkdir_p(char *path, mode_t mode);
+
+/*
+ * Text from a server or a browser, fit to print: at most max bytes, every
+ * control character (C0, DEL, C1; an ANSI escape begins with one) a
+ * space, no trailing dots or spaces. A new string.
+ */
+char *tp_clean_text(const char *s, size_t max);
 
 /* "2026-11-23 06:28 UTC", or "never" for 0; buf holds at least 32. */
 const char *tp_format_time(time_t t, char *buf, size_t len);

@@ -1,3 +1,4 @@
+#include "config.h"
 #include "helper/tokenpass.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -105,12 +107,73 @@ char *xasprintf(const char *fmt, ...)
 
 time_t tp_now(void)
 {
+#ifdef TOKENPASS_TEST_CLOCK
 	const char *fake = getenv("TOKENPASS_NOW");
 	unsigned long long v;
 
 	if (fake && !tp_parse_ulong(fake, (unsigned long long)INT64_MAX, &v))
 		return (time_t)v;
+#endif
 	return time(NULL);
+}
+
+long tp_env_seconds(const char *name, long min, long max, long def)
+{
+	const char *s = getenv(name);
+	unsigned long long v;
+
+	if (s && !tp_parse_ulong(s, (unsigned long long)max, &v) &&
+	    (long long)v >= min)
+		return (long)v;
+	return def;
+}
+
+long long tp_clock_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *tp_shell_quote(const char *s)
+{
+	size_t n = 2, i;
+	const char *p;
+	char *out;
+
+	if (*s && !strpbrk(s, " \t\n'\"$`\\;&|<>()*?[]#~={}!^"))
+		return xstrdup(s);
+	for (p = s; *p; p++)
+		n += *p == '\'' ? 4 : 1;
+	out = xmalloc(n + 1);
+	i = 0;
+	out[i++] = '\'';
+	for (p = s; *p; p++) {
+		if (*p == '\'') {
+			/* close, an escaped quote, open again */
+			memcpy(out + i, "'\\''", 4);
+			i += 4;
+		} else {
+			out[i++] = *p;
+		}
+	}
+	out[i++] = '\'';
+	out[i] = '\0';
+	return out;
+}
+
+void tp_cmd_arg(char **cmd, const char *opt, const char *val)
+{
+	char *q, *next;
+
+	if (!val || !*val)
+		return;
+	q = tp_shell_quote(val);
+	next = xasprintf("%s %s %s", *cmd, opt, q);
+	free(q);
+	free(*cmd);
+	*cmd = next;
 }
 
 int tp_parse_ulong(const char *s, unsigned long long max,
@@ -156,4 +219,22 @@ int tp_mkdir_p(char *path, mode_t mode)
 	if (mkdir(path, mode) && errno != EEXIST)
 		return -1;
 	return 0;
+}
+
+char *tp_clean_text(const char *s, size_t max)
+{
+	char *out = xstrndup(s, max);
+	unsigned char *p;
+
+	for (p = (unsigned char *)out; *p; p++) {
+		/* C0, DEL, and C1 (U+0080..U+009F: 0xc2 0x80..0x9f) */
+		if (*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			p[0] = p[1] = ' ';
+	}
+	/* our sentences go on after it */
+	while ((char *)p > out && (p[-1] == '.' || p[-1] == ' '))
+		*--p = '\0';
+	return out;
 }

@@ -17,21 +17,6 @@ token () {
 	ts_post /oauth/token-request "$@"
 }
 
-qparam () {
-	/usr/bin/python3 -c '
-import sys, urllib.parse as u
-q = u.parse_qs(u.urlsplit(sys.argv[1]).query)
-if sys.argv[2] not in q:
-    sys.exit(1)
-print(q[sys.argv[2]][0])' "$1" "$2"
-}
-
-urlenc () {
-	/usr/bin/python3 -c '
-import sys, urllib.parse as u
-print(u.quote(sys.argv[1], safe=""))' "$1"
-}
-
 # pkce: set VER and CHAL.
 pkce () {
 	VER=$(openssl rand -hex 32) &&

@@ -9,21 +9,6 @@ command -v node >/dev/null && command -v npm >/dev/null ||
 
 CRED=tokenpass-test:test-secret
 
-qparam () {
-	/usr/bin/python3 -c '
-import sys, urllib.parse as u
-q = u.parse_qs(u.urlsplit(sys.argv[1]).query)
-if sys.argv[2] not in q:
-    sys.exit(1)
-print(q[sys.argv[2]][0])' "$1" "$2"
-}
-
-urlenc () {
-	/usr/bin/python3 -c '
-import sys, urllib.parse as u
-print(u.quote(sys.argv[1], safe=""))' "$1"
-}
-
 pkce () {
 	VER=$(openssl rand -hex 32) &&
 	CHAL=$(printf '%s' "$VER" | openssl dgst -sha256 -binary |

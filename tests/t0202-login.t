@@ -5,15 +5,6 @@ test_description='tokenpass login against the Snowflake-shaped server and oidc-p
 . "$TP_SRC_DIR/tests/lib/tokenserver.sh"
 . "$TP_SRC_DIR/tests/lib/oidc.sh"
 
-qparam () {
-	/usr/bin/python3 -c '
-import sys, urllib.parse as u
-q = u.parse_qs(u.urlsplit(sys.argv[1]).query)
-if sys.argv[2] not in q:
-    sys.exit(1)
-print(q[sys.argv[2]][0])' "$1" "$2"
-}
-
 test_setup 'start the keyring and the Snowflake-shaped server' '
 	keyring_start &&
 	tokenserver_start

@@ -160,15 +160,15 @@ test_expect_success 'check never shows a secret' '
 	done
 '
 
-test_expect_success 'usage errors: exit 2' '
+test_expect_success 'usage errors: exit 64, never taken for a dead credential (2)' '
 	tp_run out err tokenpass check --warn-days x &&
-	test $rc -eq 2 && test_grep "not a number of days" err &&
+	test $rc -eq 64 && test_grep "not a number of days" err &&
 	tp_run out err tokenpass check --warn-days -1 &&
-	test $rc -eq 2 &&
+	test $rc -eq 64 &&
 	tp_run out err tokenpass check --bogus &&
-	test $rc -eq 2 && test_grep "unknown option" err &&
+	test $rc -eq 64 && test_grep "unknown option" err &&
 	tp_run out err tokenpass check extra &&
-	test $rc -eq 2 && test_grep "unexpected argument" err &&
+	test $rc -eq 64 && test_grep "unexpected argument" err &&
 	test_must_be_empty out
 '
 
@@ -183,11 +183,7 @@ test_expect_success '--notify without a notification server: warn, same code' '
 '
 
 test_setup 'a notification server on the private bus' '
-	"$TP_BUILD_DIR/tests/unit/notify-server" "$TRASH/notes" \
-		2>"$TRASH/notify.err" &
-	NOTIFY_PID=$! &&
-	test_atexit "kill $NOTIFY_PID" &&
-	gdbus wait --session --timeout 5 org.freedesktop.Notifications
+	notify_server_start
 '
 
 test_expect_success '--notify: one notification per problem, with urgency' '

@@ -44,10 +44,32 @@ test_expect_success 'every option of --help is in tokenpass(1)' '
 	done <options
 '
 
+test_expect_success 'the parser takes exactly the options --help lists' '
+	# the synopsis of --help and the option parser come from the same
+	# table entry: every listed option is known to its command (its
+	# error, if any, is about something else), and one not listed is not
+	while read -r cmd
+	do
+		sed -n "s/^  tokenpass $cmd\( \|\$\)//p" help |
+			grep -o -e "--[a-z-]*" | sort -u >listed &&
+		while read -r opt
+		do
+			timeout 20 tokenpass $cmd $opt x </dev/null >out 2>err
+			if grep -q "unknown option" err; then
+				echo "$cmd refuses its own $opt"; return 1
+			fi
+		done <listed &&
+		case $cmd in get|store|erase|capability) continue ;; esac &&
+		tp_run out err tokenpass $cmd --not-an-option &&
+		test_grep "unknown option .--not-an-option" err || return 1
+	done <commands
+'
+
 test_expect_success 'exit codes and environment are documented' '
 	for w in TOKENPASS_REFRESH_MARGIN TOKENPASS_HTTP_TIMEOUT \
-		TOKENPASS_LOGIN_TIMEOUT SSL_CERT_FILE CURL_CA_BUNDLE \
-		"EXIT STATUS" ENVIRONMENT FILES
+		TOKENPASS_LOGIN_TIMEOUT TOKENPASS_ANSWER_TIMEOUT \
+		TOKENPASS_UNLOCK_TIMEOUT TOKENPASS_NOW SSL_CERT_FILE \
+		CURL_CA_BUNDLE "EXIT STATUS" ENVIRONMENT FILES TIMEOUTS
 	do
 		test_grep -q "$w" page || return 1
 	done

@@ -8,7 +8,7 @@ test_description='the fuzz targets build with clang, and every seed runs clean'
 command -v clang >/dev/null 2>&1 ||
 	test_skip_all 'no clang (scripts/deps installs it)'
 
-targets='credential connstr oauth record snowflake'
+targets='credential connstr oauth record snowflake loopback'
 
 test_expect_success 'make fuzz-build builds every target' '
 	# a make of its own: not a job of the make that runs the tests

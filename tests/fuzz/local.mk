@@ -12,14 +12,15 @@
 
 FUZZ_CC = clang
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = credential connstr oauth record snowflake
+FUZZ_TARGETS = credential connstr oauth record snowflake loopback
 FUZZ_CFLAGS = -std=c11 -g -O1 -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-I$(top_builddir) -I$(top_srcdir)
 FUZZ_EXES = tests/fuzz/fuzz-credential$(EXEEXT) \
 	tests/fuzz/fuzz-connstr$(EXEEXT) tests/fuzz/fuzz-oauth$(EXEEXT) \
-	tests/fuzz/fuzz-record$(EXEEXT) tests/fuzz/fuzz-snowflake$(EXEEXT)
+	tests/fuzz/fuzz-record$(EXEEXT) tests/fuzz/fuzz-snowflake$(EXEEXT) \
+	tests/fuzz/fuzz-loopback$(EXEEXT)
 
 # The helper's parsers: the JSON ones need cJSON, and http.c (which
 # oauth.c and snowflake.c call) only libcurl's headers, since it loads
@@ -27,12 +28,13 @@ FUZZ_EXES = tests/fuzz/fuzz-credential$(EXEEXT) \
 FUZZ_HELPER = $(top_srcdir)/helper/util.c $(top_srcdir)/helper/secmem.c \
 	$(top_srcdir)/helper/record.c $(top_srcdir)/helper/credential.c \
 	$(top_srcdir)/helper/http.c $(top_srcdir)/helper/oauth.c \
-	$(top_srcdir)/helper/snowflake.c
+	$(top_srcdir)/helper/snowflake.c $(top_srcdir)/helper/loopback.c
 FUZZ_HELPER_DEPS = $(FUZZ_HELPER) $(top_srcdir)/helper/tokenpass.h \
 	$(top_srcdir)/helper/secmem.h $(top_srcdir)/helper/record.h \
 	$(top_srcdir)/helper/credential.h $(top_srcdir)/helper/http.h \
 	$(top_srcdir)/helper/oauth.h $(top_srcdir)/helper/snowflake.h \
-	$(top_srcdir)/tests/fuzz/fuzz.h config.h
+	$(top_srcdir)/helper/loopback.h $(top_srcdir)/tests/fuzz/fuzz.h \
+	config.h
 FUZZ_HELPER_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(CJSON_CFLAGS) \
 	$(CURL_CFLAGS) -o $@
 FUZZ_HELPER_LIBS = $(FUZZ_HELPER) $(CJSON_LIBS) -ldl -lm
@@ -72,6 +74,11 @@ tests/fuzz/fuzz-snowflake$(EXEEXT): \
 	@mkdir -p tests/fuzz
 	$(AM_V_CC)$(FUZZ_HELPER_LINK) \
 		$(top_srcdir)/tests/fuzz/fuzz-snowflake.c $(FUZZ_HELPER_LIBS)
+tests/fuzz/fuzz-loopback$(EXEEXT): \
+		$(top_srcdir)/tests/fuzz/fuzz-loopback.c $(FUZZ_HELPER_DEPS)
+	@mkdir -p tests/fuzz
+	$(AM_V_CC)$(FUZZ_HELPER_LINK) \
+		$(top_srcdir)/tests/fuzz/fuzz-loopback.c $(FUZZ_HELPER_LIBS)
 tests/fuzz/fuzz-connstr$(EXEEXT): \
 		$(top_srcdir)/tests/fuzz/fuzz-connstr.c $(FUZZ_PLUGIN_DEPS)
 	@mkdir -p tests/fuzz
@@ -118,6 +125,7 @@ TESTS += tests/t0600-fuzz-corpus.t
 EXTRA_DIST += tests/t0600-fuzz-corpus.t tests/fuzz/fuzz.h \
 	tests/fuzz/fuzz-credential.c tests/fuzz/fuzz-connstr.c \
 	tests/fuzz/fuzz-oauth.c tests/fuzz/fuzz-record.c \
-	tests/fuzz/fuzz-snowflake.c tests/fuzz/corpus \
+	tests/fuzz/fuzz-snowflake.c tests/fuzz/fuzz-loopback.c \
+	tests/fuzz/corpus tests/fuzz/loopback.dict \
 	tests/fuzz/credential.dict tests/fuzz/connstr.dict \
 	tests/fuzz/oauth.dict tests/fuzz/record.dict tests/fuzz/snowflake.dict

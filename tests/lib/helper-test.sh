@@ -10,6 +10,9 @@
 #   test_no_secret SECRET FILE...  SECRET is in none of the files
 #   test_skip TITLE REASON    a TAP skip, counted like a test
 #   tp_store_oauth ...        tests/unit/store-oauth, the OAuth item maker
+#   notify_server_start       a notification server on the session bus,
+#                             writing one line per notification to
+#                             $TRASH/notes; stopped at exit
 
 TP_TIMEOUT=${TP_TIMEOUT:-20}
 
@@ -69,4 +72,12 @@ tp_request () {
 		test -z "${2:-}" || echo username=$2
 		echo
 	} >in
+}
+
+notify_server_start () {
+	"$TP_BUILD_DIR/tests/unit/notify-server" "$TRASH/notes" \
+		2>"$TRASH/notify.err" &
+	NOTIFY_PID=$!
+	test_atexit "kill $NOTIFY_PID"
+	gdbus wait --session --timeout 5 org.freedesktop.Notifications
 }

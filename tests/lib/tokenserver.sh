@@ -21,6 +21,8 @@
 #   ts_finally CMD                 run CMD when the current test body ends
 #                                  (the body runs in a subshell: an EXIT trap)
 #   json_get PATH <file            a value out of JSON (see below)
+#   qparam URL NAME                a query parameter of URL (exit 1: none)
+#   urlenc STRING                  STRING percent-encoded for a query
 #
 # TS_PORT_WANT=N asks for that port (to restart a server where a stored
 # credential expects it).
@@ -248,4 +250,19 @@ if len(lines) != 1:
 d = json.loads(lines[0])
 d.pop("needs_login", None)
 print(json.dumps(d, sort_keys=True))'
+}
+
+qparam () {
+	/usr/bin/python3 -c '
+import sys, urllib.parse as u
+q = u.parse_qs(u.urlsplit(sys.argv[1]).query)
+if sys.argv[2] not in q:
+    sys.exit(1)
+print(q[sys.argv[2]][0])' "$1" "$2"
+}
+
+urlenc () {
+	/usr/bin/python3 -c '
+import sys, urllib.parse as u
+print(u.quote(sys.argv[1], safe=""))' "$1"
 }

@@ -24,3 +24,13 @@ TESTS += tests/t0206-faults.t
 EXTRA_DIST += tests/t0206-faults.t
 TESTS += tests/t0207-rotate.t
 EXTRA_DIST += tests/t0207-rotate.t
+
+# The helper under the faults real users meet (issue 11).
+TP_FAULT_TESTS = \
+	tests/t0210-renewal-finishes.t \
+	tests/t0211-lock-dir.t \
+	tests/t0212-locked-keyring.t \
+	tests/t0214-login-listener.t \
+	tests/t0215-matching.t
+TESTS += $(TP_FAULT_TESTS)
+EXTRA_DIST += $(TP_FAULT_TESTS)

@@ -9,6 +9,7 @@ Endpoints (shapes from /work/shared/reference/snowflake-auth.md):
     POST /oauth/token-request    authorization_code, refresh_token,
                                  client_credentials
     POST /api/v2/statements      ALTER USER u ROTATE PROGRAMMATIC ACCESS TOKEN n
+    GET  /api/v2/statements/H    a statement's status (after a 202) or result
     GET  /_test/stats            counters; POST /_test/reset zeroes them
     POST /_test/revoke           revoke every grant (refresh and access tokens)
     POST /_test/expire           expire every access token now
@@ -18,7 +19,10 @@ DIR/pats.json ({"USER/NAME": {"secret": ..., "days_to_expiry": N}}), which
 the server rewrites on rotation. A "response" in config.json,
 {"status": N, "json": ANY} or {"status": N, "body": "raw text",
 "content_type": "..."}, is the canned answer of every token request (after
-delay_ms and fault), for the bad-input tests. The port goes to DIR/port once listening,
+delay_ms and fault), for the bad-input tests. "statement_polls": N makes the
+SQL API answer 202 (QueryStatus, with statementHandle and statementStatusUrl)
+and then N - 1 more 202s to GETs of that URL before the result, as Snowflake
+does for a statement that runs longer than 45 s. The port goes to DIR/port once listening,
 a request log without any token to DIR/server.log and one line per token
 request (its grant type) to DIR/requests.log.
 """
@@ -69,6 +73,7 @@ class State:
         self.access = {}     # token -> dict(expiry, grant, client, user)
         self.refresh = {}    # token -> dict(grant, expiry, used, ...)
         self.grants = {}     # grant id -> dict(revoked, single_use)
+        self.pending = {}    # statement handle -> dict(polls, result)
         self.reset()
 
     def reset(self):
@@ -77,6 +82,7 @@ class State:
             "by_grant": {"authorization_code": 0, "refresh_token": 0,
                          "client_credentials": 0},
             "statements": 0,
+            "statement_polls": 0,
         }
 
     def path(self, name):
@@ -252,6 +258,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_json(200, self.st.stats)
         elif url.path == "/_test/ping":
             self.send_json(200, {"ok": True})
+        elif url.path.startswith("/api/v2/statements/"):
+            self.statement_status(url.path[len("/api/v2/statements/"):])
         else:
             self.send_json(404, {"message": "not found"})
 
@@ -619,7 +627,7 @@ class Handler(BaseHTTPRequestHandler):
         handle = str(uuid.uuid4())
         cols = [("token_name", name), ("rotated_token_name", rotated),
                 ("token_secret", new)]
-        self.send_json(200, {
+        result = {
             "resultSetMetaData": {
                 "numRows": 1, "format": "jsonv2",
                 "partitionInfo": [{"rowCount": 1, "uncompressedSize": 200}],
@@ -638,7 +646,46 @@ class Handler(BaseHTTPRequestHandler):
             "statementHandle": handle,
             "message": "Statement executed successfully.",
             "createdOn": int(now() * 1000),
-        })
+        }
+        polls = int(self.st.config().get("statement_polls") or 0)
+        if polls > 0:
+            with st.lock:
+                st.pending[handle] = {"polls": polls - 1, "result": result}
+            self.send_json(202, self.query_status(handle))
+            return
+        self.send_json(200, result)
+
+    @staticmethod
+    def query_status(handle):
+        return {"code": "333334", "message": "Asynchronous execution in "
+                "progress. Use provided query id to perform query "
+                "monitoring and management.", "statementHandle": handle,
+                "statementStatusUrl": "/api/v2/statements/%s" % handle}
+
+    def statement_status(self, handle):
+        st = self.st
+        auth = self.headers.get("Authorization", "")
+        tok = auth[7:].strip() if auth[:7].lower() == "bearer " else ""
+        with st.lock:
+            st.stats["statement_polls"] += 1
+            a = st.access.get(tok)
+            ok = a is not None and a["expiry"] > now()
+            p = st.pending.get(handle)
+            if ok and p is not None and p["polls"] > 0:
+                p["polls"] -= 1
+                answer = (202, self.query_status(handle))
+            elif ok and p is not None:
+                answer = (200, p["result"])
+            else:
+                answer = None
+        if not ok:
+            self.send_json(401, {"code": "390303", "message":
+                                 "Invalid OAuth access token."})
+        elif answer is None:
+            self.sql_error(422, "000709", "Statement %s not found." %
+                           handle[:40], "02000")
+        else:
+            self.send_json(*answer)
 
 
 class Server(ThreadingHTTPServer):
