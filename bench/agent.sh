@@ -168,12 +168,12 @@ plain_pw=$(mktemp "$TRASH/pw.XXXXXX")
 printf 'DSN=pg;UID=odbcuser;PWD={%s}' "$pw" >"$plain_pw"
 sleep 0.5	# the agent follows the keyring
 echo "-- with the agent (no process started per connect):"
-"$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" |
-	grep -v "^one\|minus"
+{ "$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" || :; } |
+	grep -v "^one\|minus" || :
 agent_stop
 echo "-- without it (tokenpass get spawned per connect):"
-"$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" |
-	grep -v "^one\|minus"
+{ "$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" || :; } |
+	grep -v "^one\|minus" || :
 
 echo "== 5. 50 processes connecting at once, with the agent"
 agent_start

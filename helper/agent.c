@@ -280,7 +280,8 @@ static void on_signal(GDBusConnection *bus, const char *sender,
 		if (!name || strcmp(name, "org.freedesktop.secrets"))
 			return;
 		/* a new Secret Service: a new session with it */
-		keyring_reset();
+		agent_cache_reload_reset();
+		return;
 	}
 	if (!reload_src)
 		reload_src = g_timeout_add(RELOAD_DELAY_MS, on_reload, NULL);
@@ -316,7 +317,8 @@ static gboolean on_idle_check(gpointer data)
 	gint64 quiet = (g_get_monotonic_time() - last_activity) / G_USEC_PER_SEC;
 	time_t next = agent_next_renewal();
 
-	if (clients || agent_jobs_running() || quiet < idle_timeout)
+	if (clients || agent_jobs_running() || agent_cache_loading() ||
+	    quiet < idle_timeout)
 		return G_SOURCE_CONTINUE;
 	/* a renewal due within the idle time keeps us up for it */
 	if (next && next - tp_now() <= idle_timeout)

@@ -15,6 +15,7 @@
 #include "helper/tokenpass.h"
 
 #include <gio/gio.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,15 +84,36 @@ static struct agent_entry *find_key(struct agent_entry *v, size_t nr,
 	return NULL;
 }
 
-/* Is the default collection locked? 1, 0, or -1 when nobody answers. */
+/*
+ * Is the default collection locked? 1, 0, -1 when nobody answers, -2 when
+ * no Secret Service runs. Never starts one: asking while a keyring daemon
+ * is being replaced would have the bus start a second, locked one.
+ */
 static int default_locked(void)
 {
 	GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
 	GVariant *v, *inner = NULL;
+	gboolean owned = FALSE;
 	int ret = -1;
 
 	if (!bus)
 		return -1;
+	v = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus",
+					"/org/freedesktop/DBus",
+					"org.freedesktop.DBus", "NameHasOwner",
+					g_variant_new("(s)",
+					"org.freedesktop.secrets"),
+					G_VARIANT_TYPE("(b)"),
+					G_DBUS_CALL_FLAGS_NONE, 5000, NULL,
+					NULL);
+	if (v) {
+		g_variant_get(v, "(b)", &owned);
+		g_variant_unref(v);
+	}
+	if (!owned) {
+		ret = -2;
+		goto out;
+	}
 	v = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets",
 					"/org/freedesktop/secrets/aliases/"
 					"default",
@@ -99,8 +121,8 @@ static int default_locked(void)
 					"Get", g_variant_new("(ss)",
 					"org.freedesktop.Secret.Collection",
 					"Locked"), G_VARIANT_TYPE("(v)"),
-					G_DBUS_CALL_FLAGS_NONE, 5000, NULL,
-					NULL);
+					G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000,
+					NULL, NULL);
 	if (v) {
 		g_variant_get(v, "(v)", &inner);
 		if (inner && g_variant_is_of_type(inner, G_VARIANT_TYPE_BOOLEAN))
@@ -109,6 +131,7 @@ static int default_locked(void)
 			g_variant_unref(inner);
 		g_variant_unref(v);
 	}
+out:
 	g_object_unref(bus);
 	return ret;
 }
@@ -179,38 +202,74 @@ static void entry_from_item(struct agent_entry *e, struct keyring_item *it)
 	e->admin = it->rec.admin && it->rec.pat_name;
 }
 
-void agent_cache_reload(void)
+/*
+ * Reading the keyring takes long with many items (seconds for a thousand
+ * on a busy machine): it runs in a thread of its own, and the cache it
+ * builds replaces the old one in the main loop, which answers from the
+ * old one meanwhile. Only that thread calls into keyring.c. A reload
+ * asked for while one runs runs again after it.
+ */
+struct load {
+	struct keyring_list list;
+	int ret, locked, reset;
+};
+
+struct renewed {
+	char *host, *user, *dsn;
+	int code, failures;
+	time_t updated;
+	struct renewed *next;
+};
+
+static GThread *loader;
+static int load_again, reset_wanted;
+static struct renewed *renewals;
+
+static gpointer load_thread(gpointer data)
 {
-	struct keyring_list list = KEYRING_LIST_INIT;
+	struct load *l = data;
+
+	if (l->reset)
+		keyring_reset();
+	l->locked = default_locked();
+	if (l->locked == -2) {
+		/* no Secret Service now: a get starts one (delegated) */
+		l->ret = TP_KEYRING;
+	} else if (l->locked != 1) {
+		l->ret = keyring_search(NULL, NULL, NULL, &l->list);
+		/* a new session next time: the service may have changed */
+		if (l->ret)
+			keyring_reset();
+	}
+	return l;
+}
+
+static void load_apply(struct load *l)
+{
 	struct agent_entry *v;
 	time_t now = tp_now();
 	size_t i;
-	int locked = default_locked(), ret;
 
-	if (locked == 1) {
+	if (l->locked == 1) {
 		if (agent.state != AGENT_LOCKED)
 			tp_warn("agent: the keyring is locked; every token "
 				"is forgotten until it unlocks");
 		agent_cache_forget();
 		agent.state = AGENT_LOCKED;
-		agent_schedule();
 		return;
 	}
-	ret = keyring_search(NULL, NULL, NULL, &list);
-	if (ret) {
+	if (l->ret) {
 		/* keyring_search said why on stderr (the journal) */
 		agent_cache_forget();
-		agent.state = ret == TP_KEYRING && locked < 0 ?
+		agent.state = l->ret == TP_KEYRING && l->locked < 0 ?
 			      AGENT_UNAVAILABLE : AGENT_LOCKED;
-		keyring_reset();
-		agent_schedule();
 		return;
 	}
-	v = xcalloc(list.nr ? list.nr : 1, sizeof(*v));
-	for (i = 0; i < list.nr; i++) {
+	v = xcalloc(l->list.nr ? l->list.nr : 1, sizeof(*v));
+	for (i = 0; i < l->list.nr; i++) {
 		struct agent_entry *old;
 
-		entry_from_item(&v[i], &list.items[i]);
+		entry_from_item(&v[i], &l->list.items[i]);
 		old = find_key(agent.e, agent.nr, v[i].host, v[i].user,
 			       v[i].dsn);
 		if (old) {
@@ -219,35 +278,112 @@ void agent_cache_reload(void)
 		}
 		v[i].next = next_renewal(&v[i], now);
 	}
-	keyring_list_release(&list);
 	agent_cache_forget();
 	agent.e = v;
 	agent.nr = i;
 	agent.state = AGENT_READY;
+}
+
+/* the renewals that ended before this load: did they change anything? */
+static void renewals_apply(void)
+{
+	struct renewed *r, *next;
+	time_t now = tp_now();
+
+	for (r = renewals; r; r = next) {
+		struct agent_entry *e = find_key(agent.e, agent.nr, r->host,
+						 r->user, r->dsn);
+
+		next = r->next;
+		/* a renewal that changed nothing failed too: no loop */
+		if (e && (r->code > 0 || (!r->code && e->updated ==
+						      r->updated))) {
+			e->failures = r->failures + 1;
+			e->last_try = now;
+		} else if (e && !r->code) {
+			e->failures = 0;
+		}
+		if (e)
+			e->next = next_renewal(e, now);
+		free(r->host);
+		free(r->user);
+		free(r->dsn);
+		free(r);
+	}
+	renewals = NULL;
+}
+
+static gboolean load_done(gpointer data)
+{
+	struct load *l = g_thread_join(loader);
+
+	loader = NULL;
+	load_apply(l);
+	keyring_list_release(&l->list);
+	free(l);
+	if (load_again) {
+		load_again = 0;
+		agent_cache_reload();
+		return G_SOURCE_REMOVE;
+	}
+	renewals_apply();
+	malloc_trim(0);		/* a thousand items leave much behind */
 	agent_schedule();
+	return G_SOURCE_REMOVE;
+}
+
+static gpointer load_run(gpointer data)
+{
+	load_thread(data);
+	g_idle_add(load_done, NULL);
+	return data;
+}
+
+void agent_cache_reload_reset(void)
+{
+	reset_wanted = 1;
+	agent_cache_reload();
+}
+
+void agent_cache_reload(void)
+{
+	struct load *l;
+
+	if (loader) {
+		load_again = 1;
+		return;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->list = (struct keyring_list)KEYRING_LIST_INIT;
+	l->reset = reset_wanted;
+	reset_wanted = 0;
+	loader = g_thread_new("agent-load", load_run, l);
+}
+
+int agent_cache_loading(void)
+{
+	return loader != NULL;
 }
 
 void agent_cache_renewed(const char *host, const char *user, const char *dsn,
 			 int code)
 {
 	struct agent_entry *e = find_key(agent.e, agent.nr, host, user, dsn);
-	time_t updated = e ? e->updated : 0;
-	int failures = e ? e->failures : 0;
+	struct renewed *r;
 
+	if (code != -1) {
+		r = xcalloc(1, sizeof(*r));
+		r->host = xstrdup(host);
+		r->user = xstrdup(user);
+		r->dsn = xstrdup(dsn);
+		r->code = code;
+		r->failures = e ? e->failures : 0;
+		r->updated = e ? e->updated : 0;
+		r->next = renewals;
+		renewals = r;
+	}
 	/* what the keyring holds now, whoever changed it */
 	agent_cache_reload();
-	e = find_key(agent.e, agent.nr, host, user, dsn);
-	if (!e)
-		return;
-	/* a renewal that changed nothing failed too: no loop of them */
-	if (code > 0 || (!code && e->updated == updated)) {
-		e->failures = failures + 1;
-		e->last_try = tp_now();
-	} else if (!code) {
-		e->failures = 0;
-	}
-	e->next = next_renewal(e, tp_now());
-	agent_schedule();
 }
 
 time_t agent_next_renewal(void)
@@ -473,7 +609,7 @@ out:
 
 void agent_cache_status(struct agent_client *c)
 {
-	static const char *const names[] = { "ready", "locked",
+	static const char *const names[] = { "loading", "ready", "locked",
 					      "unavailable" };
 	GString *s = g_string_new(NULL);
 	size_t i;

@@ -36,7 +36,10 @@ struct agent_entry {
 	int failures;
 };
 
-enum agent_state { AGENT_READY, AGENT_LOCKED, AGENT_UNAVAILABLE };
+enum agent_state {
+	AGENT_LOADING,		/* the first read is under way */
+	AGENT_READY, AGENT_LOCKED, AGENT_UNAVAILABLE
+};
 
 struct agent {
 	enum agent_state state;
@@ -59,7 +62,11 @@ void agent_reply_error(struct agent_client *c, int code, const char *fmt,
 void agent_touch(void);
 
 /* agent_cache.c */
+/* Read the keyring again (in a thread; the old cache answers meanwhile). */
 void agent_cache_reload(void);
+/* The same with a new Secret Service session (the service was replaced). */
+void agent_cache_reload_reset(void);
+int agent_cache_loading(void);
 void agent_cache_forget(void);
 void agent_cache_handle(struct agent_client *c);
 void agent_cache_status(struct agent_client *c);

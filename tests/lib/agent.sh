@@ -38,8 +38,10 @@ agent_status () {
 	agent_request "$TRASH/.agent-status-req"
 }
 
+# up and done with its first read of the keyring
 agent_up () {
-	agent_status 2>/dev/null | grep -q "^agent_pid="
+	agent_status 2>/dev/null |
+		grep -q "^agent_state=\(ready\|locked\|unavailable\)\$"
 }
 
 agent_start () {
