@@ -151,6 +151,8 @@ static void dispatch(struct agent_client *c)
 	shutdown(c->fd, SHUT_RD);
 	if (c->len >= 20 && !memcmp(c->buf, "tokenpass_op=status\n", 20))
 		agent_cache_status(c);
+	else if (c->len >= 18 && !memcmp(c->buf, "tokenpass_op=sync\n", 18))
+		agent_cache_sync(c);
 	else
 		agent_cache_handle(c);
 }

@@ -19,6 +19,10 @@
  *                                      LAST: its last renewal by anyone,
  *                                      NEXT: the agent's next, 0: none)
  *   tokenpass_exit=0
+ *
+ * and "tokenpass_op=sync" is answered (tokenpass_exit=0) once the agent
+ * has read the keyring again: a command that changed the keyring sends
+ * it, so that its next get sees the change (read your own writes).
  */
 #ifndef AGENT_H
 #define AGENT_H
@@ -42,5 +46,11 @@ void agent_secmem_free(char *s);		/* NULL is fine */
  * 1 when an agent answered.
  */
 int agent_client_report(FILE *out, const char *prefix, int quiet);
+
+/*
+ * After this process changed the keyring: wait (5 s at most) until a
+ * running agent has read it again. Nothing when no agent answers.
+ */
+void agent_client_sync(void);
 
 #endif

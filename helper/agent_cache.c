@@ -224,6 +224,8 @@ struct renewed {
 static GThread *loader;
 static int load_again, reset_wanted;
 static struct renewed *renewals;
+/* "sync" requests: answered once a load that began after them is done */
+static struct agent_client *sync_waiters, *sync_next;
 
 static gpointer load_thread(gpointer data)
 {
@@ -321,6 +323,13 @@ static gboolean load_done(gpointer data)
 	load_apply(l);
 	keyring_list_release(&l->list);
 	free(l);
+	while (sync_waiters) {
+		struct agent_client *c = sync_waiters;
+
+		sync_waiters = c->next_wait;
+		c->next_wait = NULL;
+		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
+	}
 	if (load_again) {
 		load_again = 0;
 		agent_cache_reload();
@@ -353,11 +362,20 @@ void agent_cache_reload(void)
 		load_again = 1;
 		return;
 	}
+	sync_waiters = sync_next;
+	sync_next = NULL;
 	l = xcalloc(1, sizeof(*l));
 	l->list = (struct keyring_list)KEYRING_LIST_INIT;
 	l->reset = reset_wanted;
 	reset_wanted = 0;
 	loader = g_thread_new("agent-load", load_run, l);
+}
+
+void agent_cache_sync(struct agent_client *c)
+{
+	c->next_wait = sync_next;
+	sync_next = c;
+	agent_cache_reload();
 }
 
 int agent_cache_loading(void)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #define STATUS_WAIT_MS 2000
+#define SYNC_WAIT_MS 5000
 
 static void report_credential(FILE *out, const char *prefix, char *line)
 {
@@ -83,4 +84,19 @@ out:
 	free(ans);
 	free(path);
 	return ret;
+}
+
+void agent_client_sync(void)
+{
+	static const char req[] = "tokenpass_op=sync\n\n";
+	char *path = agent_sock_path(), *ans = NULL;
+	size_t len = 0;
+	int fd = path ? agent_sock_connect(path) : -1;
+
+	if (fd >= 0 && !agent_sock_exchange(fd, req, sizeof(req) - 1,
+					    SYNC_WAIT_MS, &ans, &len))
+		free(ans);
+	if (fd >= 0)
+		close(fd);
+	free(path);
 }

@@ -67,6 +67,8 @@ void agent_cache_reload(void);
 /* The same with a new Secret Service session (the service was replaced). */
 void agent_cache_reload_reset(void);
 int agent_cache_loading(void);
+/* Answer c once the agent has read the keyring again (agent.h: sync). */
+void agent_cache_sync(struct agent_client *c);
 void agent_cache_forget(void);
 void agent_cache_handle(struct agent_client *c);
 void agent_cache_status(struct agent_client *c);
