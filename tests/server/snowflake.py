@@ -24,7 +24,9 @@ SQL API answer 202 (QueryStatus, with statementHandle and statementStatusUrl)
 and then N - 1 more 202s to GETs of that URL before the result, as Snowflake
 does for a statement that runs longer than 45 s. The port goes to DIR/port once listening,
 a request log without any token to DIR/server.log and one line per token
-request (its grant type) to DIR/requests.log.
+request (its grant type) to DIR/requests.log; DIR/arrived is created as
+each token request comes in (before delay_ms), for tests that act at
+that moment; "kill_after_ms" (see kill_caller) acts at it exactly.
 """
 
 import argparse
@@ -378,6 +380,9 @@ class Handler(BaseHTTPRequestHandler):
             with open(st.path("requests.log"), "a") as f:
                 f.write("%s\n" % (re.sub(r"[^a-z_]", "?", grant[:40])
                                   or "-"))
+            # DIR/arrived: a test sees the moment a request came in
+            open(st.path("arrived"), "w").close()
+        self.kill_caller(cfg)
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg) or self.canned(cfg):
@@ -406,6 +411,30 @@ class Handler(BaseHTTPRequestHandler):
                              "'refresh_token' and 'authorization_code' are "
                              "the only two supported grant types at the "
                              "moment.")
+
+    # "kill_after_ms": N kills the process in DIR/caller.pid (its process
+    # group with "kill_group": true) N ms after a token request arrived:
+    # a caller that gives up at a moment set against our own answer
+    # (delay_ms), to the millisecond.
+    def kill_caller(self, cfg):
+        after = cfg.get("kill_after_ms")
+        if after is None:
+            return
+        try:
+            with open(self.st.path("caller.pid")) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            return
+
+        def kill():
+            try:
+                if cfg.get("kill_group"):
+                    os.killpg(pid, signal.SIGKILL)
+                else:
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        threading.Timer(float(after) / 1000, kill).start()
 
     def new_access(self, cfg, grant_id, client, user):
         tok = secrets.token_urlsafe(32)
