@@ -116,11 +116,11 @@ int cmd_list(const struct tp_args *a)
 		print_json(&list, tp_now());
 	else if (list.nr)
 		print_table(&list, tp_now());
-	if (!json)
-		agent_client_report(stdout, "", 1);
 	else
 		fprintf(stderr, "tokenpass: no credentials stored; add one "
 			"with 'tokenpass add-pat' or 'tokenpass login'\n");
+	if (!json)
+		agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("list: cannot write the list");
 		ret = TP_ERROR;
