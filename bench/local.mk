@@ -2,7 +2,22 @@
 
 # bench/get.sh: 'tokenpass get' against git-credential-libsecret and
 # secret-tool on one private keyring (make bench-get).
-bench-get: tokenpass$(EXEEXT)
+bench-get: tokenpass$(EXEEXT) tokenpass-core$(EXEEXT)
 	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/get.sh
 .PHONY: bench-get
 EXTRA_DIST += bench/get.sh bench/renew.sh
+
+# bench/agent.sh: the agent against git's credential helpers and the
+# plain psqlODBC connect (make bench-agent).
+bench/agent-load$(EXEEXT): $(top_srcdir)/bench/agent-load.c \
+		$(top_srcdir)/common/agent_sock.c
+	@mkdir -p bench
+	$(AM_V_CC)$(CC) $(AM_CPPFLAGS) $(AM_CFLAGS) $(CFLAGS) -O2 -o $@ \
+		$(top_srcdir)/bench/agent-load.c \
+		$(top_srcdir)/common/agent_sock.c -lpthread
+bench-agent: bench/agent-load$(EXEEXT) bench-odbc tokenpass$(EXEEXT) \
+		tokenpass-core$(EXEEXT) tests/unit/tp-bulk-store$(EXEEXT)
+	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/agent.sh
+.PHONY: bench-agent
+EXTRA_DIST += bench/agent.sh bench/agent-load.c
+CLEANFILES += bench/agent-load$(EXEEXT)

@@ -5,6 +5,7 @@
  * within the warning and 2 when something already needs a person. With
  * --notify the same problems become desktop notifications.
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/status.h"
@@ -382,6 +383,7 @@ int cmd_check(const struct tp_args *a)
 	}
 	if (notify_on)
 		notified_save(&seen, keep, kept);
+	agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;

@@ -1,6 +1,7 @@
 /*
  * list and remove: what is stored, and forgetting it.
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/status.h"
@@ -118,6 +119,8 @@ int cmd_list(const struct tp_args *a)
 	else
 		fprintf(stderr, "tokenpass: no credentials stored; add one "
 			"with 'tokenpass add-pat' or 'tokenpass login'\n");
+	if (!json)
+		agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("list: cannot write the list");
 		ret = TP_ERROR;

@@ -1,3 +1,4 @@
+#include "helper/agent.h"
 #include "helper/keyring.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
@@ -404,16 +405,24 @@ out:
 	return ret;
 }
 
+/* a running agent reads the change before we go on (agent.h) */
+static int synced(int ret)
+{
+	if (ret == TP_OK)
+		agent_client_sync();
+	return ret;
+}
+
 int keyring_store(const char *host, const char *user, const char *dsn,
 		  const struct record *rec)
 {
-	return store(host, user, dsn, rec, 1);
+	return synced(store(host, user, dsn, rec, 1));
 }
 
 int keyring_update(const char *host, const char *user, const char *dsn,
 		   const struct record *rec)
 {
-	return store(host, user, dsn, rec, 0);
+	return synced(store(host, user, dsn, rec, 0));
 }
 
 int keyring_remove(const char *host, const char *user, const char *dsn)
@@ -444,7 +453,7 @@ out:
 		g_error_free(err);
 	if (attrs)
 		g_hash_table_unref(attrs);
-	return ret;
+	return synced(ret);
 }
 
 static gpointer cancel_later(gpointer data)
@@ -511,4 +520,12 @@ out:
 	if (col)
 		g_object_unref(col);
 	return ret;
+}
+
+void keyring_reset(void)
+{
+	if (service)
+		g_object_unref(service);
+	service = NULL;
+	secret_service_disconnect();
 }

@@ -86,4 +86,10 @@ int keyring_remove(const char *host, const char *user, const char *dsn);
  */
 int keyring_unlock(long seconds);
 
+/*
+ * Forget the connection to the Secret Service, so that the next call
+ * opens a new one (the agent, after the service was replaced).
+ */
+void keyring_reset(void);
+
 #endif

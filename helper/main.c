@@ -2,6 +2,7 @@
  * tokenpass: the command table, usage and dispatch.
  */
 #include "config.h"
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/lifecycle.h"
 #include "helper/record.h"
@@ -85,6 +86,10 @@ static const struct command commands[] = {
 	  "unlock the keyring (its own prompt; the only command that asks)" },
 	{ "capability", cmd_capability, NO_OPTS, -1, 0, "",
 	  "git credential protocol: list the capabilities" },
+	{ "agent", cmd_agent, OPTS(OPT_FOREGROUND, OPT_IDLE_TIMEOUT,
+	  OPT_HEADLESS), 0, 0, "[--foreground] [--idle-timeout SECONDS]",
+	  "the per-user agent: tokens in locked memory, renewed ahead of "
+	  "time, answered on a socket" },
 	/* hidden: the renewer that outlives its caller (lifecycle.h) */
 	{ RENEWER_COMMAND, lifecycle_renewer, NO_OPTS, 4, 0, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL }

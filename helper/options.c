@@ -31,6 +31,9 @@ const struct tp_option tp_options[OPT_END] = {
 	[OPT_USER_FILE] = { "user", NULL },
 	[OPT_SYSTEM_FILE] = { "system", NULL },
 	[OPT_HOOK] = { "hook", "PATH" },
+	[OPT_FOREGROUND] = { "foreground", NULL },
+	[OPT_IDLE_TIMEOUT] = { "idle-timeout", "SECONDS" },
+	[OPT_HEADLESS] = { "headless", NULL },
 };
 
 static int find(const enum tp_opt *allowed, const char *name, size_t len)

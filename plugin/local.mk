@@ -8,7 +8,8 @@ plugin_libtokenpass_odbc_la_SOURCES = \
 	plugin/connstr.c plugin/dsn.c common/profiles.h common/profiles.c \
 	plugin/token.c \
 	plugin/helper_client.c plugin/connect.c plugin/diag.c \
-	plugin/diag_api.c plugin/util.c
+	plugin/diag_api.c plugin/util.c \
+	plugin/agent.c common/agent_sock.h common/agent_sock.c
 plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
 	-DPX_HELPER_DEFAULT='"$(bindir)/tokenpass"'
 plugin_libtokenpass_odbc_la_CFLAGS = $(MODULE_CFLAGS)

@@ -200,7 +200,8 @@ int px_token_get(struct px_dbc *d, const struct px_settings *s, int renew,
 		px_diag_oom(&d->diag);
 		goto out;
 	}
-	px_helper_run(helper, req.buf, timeout * 1000, &r);
+	if (!px_agent_run(s->helper, req.buf, timeout * 1000, &r))
+		px_helper_run(helper, req.buf, timeout * 1000, &r);
 	if (r.status != PX_HELPER_OK || r.exit_code) {
 		helper_failed(d, s, helper, timeout, &r);
 		goto out;

@@ -48,9 +48,11 @@ FUZZ_PLUGIN = $(top_srcdir)/plugin/connstr.c $(top_srcdir)/plugin/util.c \
 	$(top_srcdir)/common/profiles.c $(top_srcdir)/plugin/token.c \
 	$(top_srcdir)/plugin/handles.c $(top_srcdir)/plugin/diag.c \
 	$(top_srcdir)/plugin/diag_api.c $(top_srcdir)/plugin/backend.c \
-	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c
+	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
+	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
 	$(top_srcdir)/common/profiles.h \
+	$(top_srcdir)/common/agent_sock.h \
 	$(top_srcdir)/plugin/api.def $(top_srcdir)/tests/fuzz/fuzz.h config.h
 
 tests/fuzz/fuzz-credential$(EXEEXT): \

@@ -1,0 +1,138 @@
+#!/bin/sh
+test_description='the agent renews ahead of time, once, and survives SIGKILL'
+. "$TP_SRC_DIR/tests/lib/test-lib.sh"
+. "$TP_SRC_DIR/tests/lib/keyring.sh"
+. "$TP_SRC_DIR/tests/lib/helper-test.sh"
+. "$TP_SRC_DIR/tests/lib/tokenserver.sh"
+. "$TP_SRC_DIR/tests/lib/oidc.sh"
+. "$TP_SRC_DIR/tests/lib/agent.sh"
+
+# TP_AGENT_SECONDS: how long the ahead-of-time run lasts (the issue asks
+# for two minutes; CI runs 40 s). TP_AGENT_KILLS: SIGKILLs mid-renewal.
+SECONDS_RUN=${TP_AGENT_SECONDS:-40}
+KILLS=${TP_AGENT_KILLS:-20}
+# the agent renews at two thirds (about 7 s before the end); a get only
+# within the last 2 s, so a loaded machine has time to see it done
+TOKENPASS_REFRESH_MARGIN=2
+export TOKENPASS_REFRESH_MARGIN
+
+test_setup 'keyring, token server with 20 s access tokens, a signed-in ANALYST' '
+	keyring_start &&
+	tokenserver_start &&
+	oauth_login --host "$TS_HOST" --user ANALYST \
+		--client-id tokenpass-test &&
+	tokenserver_config "{\"access_ttl\": 20}" &&
+	timeout 60 tokenpass refresh --host "$TS_HOST" --user ANALYST \
+		--force >/dev/null &&
+	tokenserver_reset
+'
+
+test_expect_success "ahead of time: over $SECONDS_RUN s no get waits for a renewal" '
+	agent_start &&
+	test_when_finished agent_stop &&
+	end=$(($(date +%s) + SECONDS_RUN)) &&
+	: >seen &&
+	while test $(date +%s) -lt $end; do
+		tp_get "$TS_HOST" ANALYST >answer || {
+			echo "get failed at $(date +%s)"; return 1; }
+		now=$(date +%s) &&
+		tok=$(sed -n "s/^password=//p" answer) &&
+		exp=$(sed -n "s/^password_expiry_utc=//p" answer) &&
+		test -n "$tok" && test -n "$exp" || {
+			echo "no token at $now:"; cat answer; return 1; }
+		echo "$now $exp $tok" >>seen
+		sleep 0.2
+	done &&
+	# a new token showed up before the old one ran out
+	awk "tok && \$3 != tok && \$1 >= prevexp
+		{ if (\$3 != tok) { tok = \$3; prevexp = \$2 } }" seen >gaps &&
+	test_must_be_empty gaps &&
+	renewals=$(tokenserver_count refresh_token) &&
+	tokens=$(cut -d" " -f3 seen | sort -u | wc -l) &&
+	own=$(grep -c "^renewed the token of" "$TRASH/agent.log") &&
+	echo "renewals $renewals (the agent'"'"'s own: $own), tokens seen $tokens" &&
+	# every renewal was the agent'"'"'s, ahead of time: no get renewed
+	test "$own" = "$renewals" &&
+	test "$renewals" -ge $((SECONDS_RUN / 20)) &&
+	test "$tokens" -ge 2 &&
+	# the last token is one the SQL API takes
+	test "$(tokenserver_token_status "$tok")" = 422 &&
+	agent_status >status &&
+	test_grep "^credential=$TS_HOST	ANALYST		[1-9][0-9]*	[1-9][0-9]*\$" status &&
+	! grep -F "$tok" "$TRASH/agent.log"
+'
+
+test_expect_success 'list, check and doctor show the agent and its next renewal' '
+	agent_start &&
+	test_when_finished agent_stop &&
+	tokenpass list >list.out &&
+	test_grep "^agent: running (pid $AGENT_PID, keyring ready)\$" list.out &&
+	test_grep "^agent: ANALYST@$TS_HOST: last renewal .* UTC, next renewal .* UTC\$" \
+		list.out &&
+	tokenpass doctor >doctor.out;
+	test_grep "^ok    agent: running (pid $AGENT_PID" doctor.out &&
+	tokenpass check >check.out;
+	test_grep "^agent: running" check.out &&
+	agent_stop &&
+	tokenpass doctor >doctor.out;
+	test_grep "^ok    agent: not running" doctor.out &&
+	tokenpass list >list.out &&
+	! grep "^agent:" list.out
+'
+
+test_expect_success 'an expired token (laptop asleep), 50 gets at once: one renewal' '
+	tokenserver_config "{\"access_ttl\": 3}" &&
+	ts_finally "tokenserver_config {\"access_ttl\": 20}" &&
+	TOKENPASS_REFRESH_MARGIN=1 &&
+	timeout 60 tokenpass refresh --host "$TS_HOST" --user ANALYST \
+		--force >/dev/null &&
+	sleep 3.2 &&
+	tokenserver_reset &&
+	tokenserver_config "{\"access_ttl\": 600}" &&
+	agent_start &&
+	test_when_finished agent_stop &&
+	i=0 && pids= &&
+	while test $i -lt 50; do
+		tp_get "$TS_HOST" ANALYST >answer.$i 2>err.$i &
+		pids="$pids $!"
+		i=$((i + 1))
+	done &&
+	# (a bare wait would wait for the agent too)
+	wait $pids &&
+	test "$(tokenserver_count refresh_token)" = 1 &&
+	sed -n "s/^password=//p" answer.* | sort | uniq -c >tokens &&
+	cat tokens &&
+	test_line_count = 1 tokens &&
+	grep -q "^ *50 " tokens &&
+	cat err.* >errs && test_must_be_empty errs
+'
+
+test_expect_success "SIGKILL in the middle of a renewal, $KILLS times: nothing lost" '
+	tokenserver_config "{\"access_ttl\": 600, \"delay_ms\": 400}" &&
+	ts_finally "tokenserver_config {}" &&
+	n=0 &&
+	while test $n -lt $KILLS; do
+		agent_start || return 1
+		printf "protocol=https\nhost=%s\nusername=ANALYST\ntokenpass_renew=1\n\n" \
+			"$TS_HOST" >renew-in &&
+		tokenpass get <renew-in >/dev/null 2>&1 &
+		getpid=$!
+		sleep 0.$((n % 5 + 1))
+		# the agent, and every other time the renewing child too
+		kids=$(ps -o pid= --ppid $AGENT_PID)
+		kill -9 $AGENT_PID
+		test $((n % 2)) = 0 || kill -9 $kids 2>/dev/null
+		agent_wait_down $AGENT_PID || return 1
+		AGENT_PID=
+		wait $getpid
+		TOKENPASS_NO_AGENT=1 tp_token "$TS_HOST" ANALYST >tok &&
+		test -s tok &&
+		test "$(tokenserver_token_status "$(cat tok)")" = 422 || {
+			echo "round $n: no usable credential"; return 1; }
+		n=$((n + 1))
+	done &&
+	agent_start &&
+	agent_stop
+'
+
+test_done
