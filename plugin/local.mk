@@ -68,3 +68,20 @@ bench-odbc: bench/odbc-connect$(EXEEXT) plugin/libtokenpass-odbc.la \
 .PHONY: bench-odbc
 EXTRA_DIST += bench/odbc-connect.c bench/odbc-connect.sh bench/instant-helper.c
 CLEANFILES += bench/odbc-connect$(EXEEXT)
+
+# Attribute types, the driver manager of the process, and W/A and 2-/4-byte
+# SQLWCHAR conversion generated from wfuncs.def (issue 10): leaves, each
+# with its C unit test, run under ASan in the sanitizer build.
+plugin_libtokenpass_odbc_la_SOURCES += plugin/attrs.h plugin/attrs.c \
+	plugin/convert.h plugin/convert.c plugin/dm.h plugin/dm.c
+EXTRA_DIST += plugin/wfuncs.def
+
+TP_PLUGIN_UNIT_TESTS = tests/unit/test-convert tests/unit/test-dm
+check_PROGRAMS += $(TP_PLUGIN_UNIT_TESTS)
+TESTS += $(TP_PLUGIN_UNIT_TESTS)
+tests_unit_test_convert_SOURCES = tests/unit/test-convert.c \
+	plugin/convert.c plugin/attrs.c
+tests_unit_test_convert_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_unit_test_dm_SOURCES = tests/unit/test-dm.c plugin/dm.c
+tests_unit_test_dm_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_unit_test_dm_LDADD = -ldl -lpthread
