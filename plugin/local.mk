@@ -73,11 +73,13 @@ CLEANFILES += bench/odbc-connect$(EXEEXT)
 # SQLWCHAR conversion generated from wfuncs.def (issue 10): leaves, each
 # with its C unit test, run under ASan in the sanitizer build.
 plugin_libtokenpass_odbc_la_SOURCES += plugin/attrs.h plugin/attrs.c \
-	plugin/convert.h plugin/convert.c plugin/dm.h plugin/dm.c
+	plugin/convert.h plugin/convert.c plugin/dm.h plugin/dm.c \
+	plugin/spawn.h plugin/spawn.c
 EXTRA_DIST += plugin/wfuncs.def
 
-TP_PLUGIN_UNIT_TESTS = tests/unit/test-convert tests/unit/test-dm
-check_PROGRAMS += $(TP_PLUGIN_UNIT_TESTS)
+TP_PLUGIN_UNIT_TESTS = tests/unit/test-convert tests/unit/test-dm \
+	tests/unit/test-spawn
+check_PROGRAMS += $(TP_PLUGIN_UNIT_TESTS) tests/odbc-stub/tp-fake-helper
 TESTS += $(TP_PLUGIN_UNIT_TESTS)
 tests_unit_test_convert_SOURCES = tests/unit/test-convert.c \
 	plugin/convert.c plugin/attrs.c
@@ -85,3 +87,6 @@ tests_unit_test_convert_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_unit_test_dm_SOURCES = tests/unit/test-dm.c plugin/dm.c
 tests_unit_test_dm_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_unit_test_dm_LDADD = -ldl -lpthread
+tests_unit_test_spawn_SOURCES = tests/unit/test-spawn.c plugin/spawn.c
+# a stand-in helper that reports how it was started (spawn hygiene)
+tests_odbc_stub_tp_fake_helper_SOURCES = tests/odbc-stub/fake-helper.c
