@@ -7,6 +7,7 @@
 #include "plugin/attrs.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #define E PX_ATTR_ENV
 #define D PX_ATTR_DBC
@@ -190,4 +191,19 @@ size_t px_attr_int_size(enum px_attr_type type)
 {
 	return type == PX_AT_ULEN || type == PX_AT_PTR ? sizeof(SQLULEN) :
 	       sizeof(SQLUINTEGER);
+}
+
+void px_attr_put_int(void *v, size_t size, SQLULEN val)
+{
+	SQLUSMALLINT s = (SQLUSMALLINT)val;
+	SQLUINTEGER i = (SQLUINTEGER)val;
+
+	if (!v)
+		return;
+	if (size == sizeof(s))
+		memcpy(v, &s, sizeof(s));
+	else if (size == sizeof(i))
+		memcpy(v, &i, sizeof(i));
+	else
+		memcpy(v, &val, sizeof(val));
 }

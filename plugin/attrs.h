@@ -29,6 +29,9 @@
 
 #ifndef PX_HIDDEN
 #define PX_HIDDEN __attribute__((visibility("hidden")))
+/* write val into v as size bytes (2, 4 or 8); nothing when v is NULL */
+PX_HIDDEN void px_attr_put_int(void *v, size_t size, SQLULEN val);
+
 #endif
 
 /* scopes */
@@ -78,5 +81,8 @@ PX_HIDDEN int px_attr_is_string(int scope, SQLINTEGER id, SQLPOINTER v,
  * sizeof(SQLUINTEGER) or sizeof(SQLULEN) (PX_AT_ULEN and PX_AT_PTR).
  */
 PX_HIDDEN size_t px_attr_int_size(enum px_attr_type type);
+
+/* write val into v as size bytes (2, 4 or 8); nothing when v is NULL */
+PX_HIDDEN void px_attr_put_int(void *v, size_t size, SQLULEN val);
 
 #endif

@@ -8,7 +8,6 @@
 #include "config.h"
 #include "plugin/px.h"
 
-#include <odbcinst.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +19,8 @@ static char *ini_get(const char *section, const char *key)
 
 	if (!section || !*section)
 		return NULL;
-	n = SQLGetPrivateProfileString(section, key, "", buf, sizeof(buf),
-				       "odbc.ini");
+	n = px_dm_profile_string(section, key, "", buf, sizeof(buf),
+				 "odbc.ini");
 	if (n <= 0 || !buf[0])
 		return NULL;
 	return strdup(buf);

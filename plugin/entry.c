@@ -59,6 +59,34 @@ out: \
 #include "plugin/api.def"
 #undef PX_FN
 
+void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa)
+{
+	memset(x, 0, sizeof(*x));
+	x->app_enc = px_dm_get(NULL)->wchar_enc;
+	x->fn_w = fw;
+	x->fn_a = fa;
+}
+
+void px_wctx_post(const struct px_wctx *x, struct px_diag *diag)
+{
+	if (x->state[0])
+		px_diag_post(diag, x->state, "%s", x->msg);
+}
+
+char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len)
+{
+	int enc = px_dm_get(NULL)->wchar_enc;
+	size_t units;
+	char *ret = NULL;
+
+	if (!w)
+		w = (const SQLWCHAR *)L"";
+	units = px_enc_len(w, enc, len);
+	if (units != (size_t)-1)
+		ret = px_enc_conv(w, enc, units, PX_ENC_UTF8, NULL);
+	return ret;
+}
+
 /* the ODBC function ids the hook exports at all */
 static int exported(SQLUSMALLINT id)
 {
@@ -75,35 +103,53 @@ static int exported(SQLUSMALLINT id)
 	return 0;
 }
 
+/* iODBC asks which SQLWCHAR the driver takes: the one dm.c expects */
+#define PX_SQL_ATTR_DRIVER_UNICODE_TYPE 1065
+#define PX_SQL_DM_CP_UTF16 1
+#define PX_SQL_DM_CP_UCS4 3
+
 PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 	SQLPOINTER v, SQLINTEGER n)
 {
 	struct px_env *e = px_env_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	SQLLEN bytes;
+	enum px_attr_type type;
 	int i;
 
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
-	for (i = 0; i < e->attr_nr; i++)
-		if (e->attr_id[i] == a)
-			break;
-	if (i == e->attr_nr) {
-		if (e->attr_nr == (int)(sizeof(e->attr_id) /
-					sizeof(*e->attr_id))) {
-			px_diag_post(&e->diag, "HY001", "[tokenpass] too many "
-				     "environment attributes");
-			ret = SQL_ERROR;
-			goto out;
-		}
-		e->attr_nr++;
-	}
-	/* every environment attribute is an integer */
-	e->attr_id[i] = a;
-	e->attr_val[i] = v;
+	px_env_lock(e);
+	/*
+	 * Only values are kept for the replay: a string or binary
+	 * environment attribute (unixODBC's own) goes to a real
+	 * environment that exists, never later from a stale pointer.
+	 */
+	type = px_attr_classify(PX_ATTR_ENV, a, v, n, &bytes);
 	ret = SQL_SUCCESS;
+	if (type != PX_AT_STR && type != PX_AT_BIN) {
+		for (i = 0; i < e->attr_nr; i++)
+			if (e->attr_id[i] == a)
+				break;
+		if (i == e->attr_nr) {
+			if (e->attr_nr == (int)(sizeof(e->attr_id) /
+						sizeof(*e->attr_id))) {
+				px_diag_post(&e->diag, "HY001", "[tokenpass] "
+					     "too many environment attributes");
+				ret = SQL_ERROR;
+				goto unlock;
+			}
+			e->attr_nr++;
+		}
+		e->attr_id[i] = a;
+		e->attr_val[i] = v;
+		e->attr_len[i] = n;
+	}
 	if (e->real && e->be && e->be->SQLSetEnvAttr)
 		ret = e->be->SQLSetEnvAttr(e->real, a, v, n);
+unlock:
+	px_env_unlock(e);
 out:
 	return ret;
 }
@@ -113,14 +159,24 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 {
 	struct px_env *e = px_env_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
-	SQLINTEGER val = 0;
+	SQLULEN val = 0;
+	SQLLEN bytes;
+	size_t size;
 	int i;
 
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
+	if (a == PX_SQL_ATTR_DRIVER_UNICODE_TYPE) {
+		val = px_dm_get(NULL)->wchar_enc == PX_ENC_UTF32 ?
+		      PX_SQL_DM_CP_UCS4 : PX_SQL_DM_CP_UTF16;
+		size = sizeof(SQLINTEGER);
+		goto give;
+	}
+	px_env_lock(e);
 	if (e->real && e->be && e->be->SQLGetEnvAttr) {
 		ret = e->be->SQLGetEnvAttr(e->real, a, v, n, len);
+		px_env_unlock(e);
 		goto out;
 	}
 	if (a == SQL_ATTR_ODBC_VERSION)
@@ -129,47 +185,66 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 		val = SQL_TRUE;
 	for (i = 0; i < e->attr_nr; i++)
 		if (e->attr_id[i] == a)
-			val = (SQLINTEGER)(SQLLEN)e->attr_val[i];
-	if (v)
-		*(SQLINTEGER *)v = val;
+			val = (SQLULEN)e->attr_val[i];
+	px_env_unlock(e);
+	size = px_attr_int_size(px_attr_classify(PX_ATTR_ENV, a, NULL, n,
+						 &bytes));
+give:
+	px_attr_put_int(v, size, val);
 	if (len)
-		*len = sizeof(val);
+		*len = (SQLINTEGER)size;
 	ret = SQL_SUCCESS;
 out:
 	return ret;
 }
 
-static int attr_is_string(SQLINTEGER a, SQLINTEGER n)
+/* an owned copy of a string attribute in UTF-8; NULL and diag on error */
+static char *attr_string(struct px_dbc *d, SQLPOINTER v, SQLLEN bytes,
+			 int wide)
 {
-	if (a == SQL_ATTR_CURRENT_CATALOG || a == SQL_ATTR_TRACEFILE ||
-	    a == SQL_ATTR_TRANSLATE_LIB)
-		return 1;
-	/* a driver's own attribute: a string if given a string length */
-	return a >= 1000 && a != SQL_ATTR_ANSI_APP &&
-	       (n == SQL_NTS || n > 0);
+	int enc = wide ? px_dm_get(NULL)->wchar_enc : PX_ENC_UTF8;
+	size_t units;
+	char *ret = NULL;
+
+	if (bytes == SQL_NTS)
+		units = px_enc_len(v, enc, SQL_NTS);
+	else
+		units = (size_t)bytes / (size_t)enc;
+	ret = px_enc_conv(v, enc, units, PX_ENC_UTF8, NULL);
+	if (!ret)
+		px_diag_oom(&d->diag);
+	return ret;
 }
 
-/* record an attribute for the real connection; 0 or -1 (out of memory) */
+/*
+ * Record an attribute for the real connection, by its type (attrs.h):
+ * strings as an owned UTF-8 copy, binary data as an owned copy, every
+ * other value as it was given. 0, or -1 with a diagnostic.
+ */
 static int record_attr(struct px_dbc *d, SQLINTEGER a, SQLPOINTER v,
 		       SQLINTEGER n, int wide)
 {
 	struct px_attr *at;
 	void *copy = NULL;
 	size_t size = 0;
+	SQLLEN bytes;
+	enum px_attr_type type;
 	int i, ret = -1;
 
-	if (attr_is_string(a, n) && v) {
-		if (wide)
-			size = (n == SQL_NTS ? px_wlen(v) :
-				(size_t)n / sizeof(SQLWCHAR)) *
-			       sizeof(SQLWCHAR);
-		else
-			size = n == SQL_NTS ? strlen(v) : (size_t)n;
-		copy = calloc(1, size + sizeof(SQLWCHAR));
+	type = px_attr_classify(PX_ATTR_DBC, a, v, n, &bytes);
+	if (type == PX_AT_STR && v) {
+		copy = attr_string(d, v, bytes, wide);
 		if (!copy)
 			goto out;
-		memcpy(copy, v, size);
-		size += sizeof(SQLWCHAR);
+		size = strlen(copy) + 1;
+	} else if (type == PX_AT_BIN && v) {
+		copy = malloc(bytes ? (size_t)bytes : 1);
+		if (!copy) {
+			px_diag_oom(&d->diag);
+			goto out;
+		}
+		memcpy(copy, v, (size_t)bytes);
+		size = (size_t)bytes;
 	}
 	for (i = 0; i < d->attr_nr; i++)
 		if (d->attrs[i].id == a)
@@ -179,22 +254,26 @@ static int record_attr(struct px_dbc *d, SQLINTEGER a, SQLPOINTER v,
 			int alloc = d->attr_alloc ? d->attr_alloc * 2 : 8;
 
 			at = realloc(d->attrs, (size_t)alloc * sizeof(*at));
-			if (!at)
+			if (!at) {
+				px_diag_oom(&d->diag);
 				goto out;
+			}
 			d->attrs = at;
 			d->attr_alloc = alloc;
 		}
 		d->attr_nr++;
-	} else if (d->attrs[i].is_str) {
+	} else if (d->attrs[i].copy) {
 		px_wipe(d->attrs[i].value, d->attrs[i].size);
 		free(d->attrs[i].value);
 	}
 	at = &d->attrs[i];
 	at->id = a;
 	at->wide = wide;
-	at->is_str = copy != NULL;
+	at->type = (int)type;
+	at->copy = copy != NULL;
 	at->value = copy ? copy : v;
 	at->size = size;
+	at->len = n;
 	copy = NULL;
 	if (a == SQL_ATTR_LOGIN_TIMEOUT)
 		d->login_timeout = (SQLUINTEGER)(SQLULEN)v;
@@ -208,22 +287,29 @@ static SQLRETURN set_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 				  SQLINTEGER n, int wide)
 {
 	struct px_dbc *d = px_dbc_from(h);
+	struct px_wctx x;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
 
 	if (!d)
 		goto out;
 	px_diag_clear(&d->diag);
 	ret = SQL_ERROR;
-	if (record_attr(d, a, v, n, wide)) {
-		px_diag_post(&d->diag, "HY001", "[tokenpass] out of memory");
+	if (record_attr(d, a, v, n, wide))
 		goto out;
-	}
 	ret = SQL_SUCCESS;
-	if (d->real && d->connected) {
-		if (wide && d->be->SQLSetConnectAttrW)
-			ret = d->be->SQLSetConnectAttrW(d->real, a, v, n);
-		else if (!wide && d->be->SQLSetConnectAttr)
-			ret = d->be->SQLSetConnectAttr(d->real, a, v, n);
+	if (!d->real || !d->connected)
+		goto out;
+	if (wide) {
+		px_wctx_init(&x, d->be->SQLSetConnectAttrW,
+			     d->be->SQLSetConnectAttr);
+		ret = px_w_SQLSetConnectAttrW(&x, d->real, a, v, n);
+		px_wctx_post(&x, &d->diag);
+	} else if (d->be->SQLSetConnectAttr) {
+		ret = d->be->SQLSetConnectAttr(d->real, a, v, n);
+	} else {
+		ret = SQL_ERROR;
+		px_diag_post(&d->diag, "IM001", "[tokenpass] the target "
+			     "driver has no SQLSetConnectAttr");
 	}
 out:
 	if (d)
@@ -243,11 +329,50 @@ PX_EXPORT SQLRETURN SQL_API SQLSetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 	return set_connect_attr(h, a, v, n, 1);
 }
 
+/* before connect: what was set, written as its type says */
+static SQLRETURN recorded_attr(struct px_dbc *d, const struct px_attr *at,
+			       SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len,
+			       int wide)
+{
+	int enc = wide ? px_dm_get(NULL)->wchar_enc : PX_ENC_UTF8;
+	SQLRETURN ret = SQL_SUCCESS;
+	size_t full = 0, cap;
+	SQLLEN bytes;
+
+	if (at->type == PX_AT_STR) {
+		cap = v && n > 0 ? (size_t)n / (size_t)enc : 0;
+		if (px_enc_put(at->value, PX_ENC_UTF8, at->size - 1, v, enc,
+			       cap, &full)) {
+			px_diag_post(&d->diag, "01004", "[tokenpass] the "
+				     "attribute value was truncated");
+			ret = SQL_SUCCESS_WITH_INFO;
+		}
+		if (len)
+			*len = (SQLINTEGER)(full * (size_t)enc);
+	} else if (at->type == PX_AT_BIN) {
+		if (v && n > 0)
+			memcpy(v, at->value, (size_t)n < at->size ?
+			       (size_t)n : at->size);
+		if (len)
+			*len = (SQLINTEGER)at->size;
+	} else {
+		/* the size the standard gives it, or the caller's own */
+		bytes = (SQLLEN)px_attr_int_size(at->type == PX_AT_VALUE ?
+			px_attr_classify(PX_ATTR_DBC, at->id, NULL, n, &bytes) :
+			(enum px_attr_type)at->type);
+		px_attr_put_int(v, (size_t)bytes, (SQLULEN)at->value);
+		if (len)
+			*len = (SQLINTEGER)bytes;
+	}
+	return ret;
+}
+
 static SQLRETURN get_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 				  SQLINTEGER n, SQLINTEGER *len, int wide)
 {
 	struct px_dbc *d = px_dbc_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	struct px_wctx x;
 	int i;
 
 	if (!d)
@@ -255,22 +380,25 @@ static SQLRETURN get_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 	px_diag_clear(&d->diag);
 	if (d->connected) {
 		ret = SQL_ERROR;
-		if (wide && d->be->SQLGetConnectAttrW)
-			ret = d->be->SQLGetConnectAttrW(d->real, a, v, n, len);
-		else if (!wide && d->be->SQLGetConnectAttr)
+		if (wide) {
+			px_wctx_init(&x, d->be->SQLGetConnectAttrW,
+				     d->be->SQLGetConnectAttr);
+			ret = px_w_SQLGetConnectAttrW(&x, d->real, a, v, n,
+						      len);
+			px_wctx_post(&x, &d->diag);
+		} else if (d->be->SQLGetConnectAttr) {
 			ret = d->be->SQLGetConnectAttr(d->real, a, v, n, len);
+		} else {
+			px_diag_post(&d->diag, "IM001", "[tokenpass] the "
+				     "target driver has no SQLGetConnectAttr");
+		}
 		goto out;
 	}
-	/* before connect: what was set, for integer attributes */
 	for (i = 0; i < d->attr_nr; i++)
-		if (d->attrs[i].id == a && !d->attrs[i].is_str)
+		if (d->attrs[i].id == a)
 			break;
 	if (i < d->attr_nr) {
-		if (v)
-			*(SQLULEN *)v = (SQLULEN)d->attrs[i].value;
-		if (len)
-			*len = sizeof(SQLULEN);
-		ret = SQL_SUCCESS;
+		ret = recorded_attr(d, &d->attrs[i], v, n, len, wide);
 		goto out;
 	}
 	px_diag_post(&d->diag, "08003", "[tokenpass] the connection is not "

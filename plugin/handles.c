@@ -9,31 +9,90 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* the variant to replay with: the one it was set through, if there */
+static SQLRETURN (SQL_API *setter(struct px_backend *be, int wide,
+				  int *w))(SQLHDBC, SQLINTEGER, SQLPOINTER,
+					   SQLINTEGER)
+{
+	*w = wide ? be->SQLSetConnectAttrW != NULL :
+		    be->SQLSetConnectAttr == NULL;
+	return *w ? be->SQLSetConnectAttrW : be->SQLSetConnectAttr;
+}
+
+/* one recorded attribute on d->real, as its type says */
+static void replay_one(struct px_dbc *d, const struct px_attr *a)
+{
+	SQLRETURN (SQL_API *set)(SQLHDBC, SQLINTEGER, SQLPOINTER, SQLINTEGER);
+	size_t units = 0;
+	void *w = NULL;
+	int wide;
+
+	set = setter(d->be, a->wide, &wide);
+	if (!set)
+		return;
+	if (a->type == PX_AT_STR && wide) {
+		w = px_enc_conv(a->value, PX_ENC_UTF8, a->size - 1,
+				PX_ENC_UTF16, &units);
+		if (w)
+			set(d->real, a->id, w,
+			    (SQLINTEGER)(units * sizeof(SQLWCHAR)));
+		px_enc_free(w, units, PX_ENC_UTF16);
+	} else if (a->type == PX_AT_STR) {
+		set(d->real, a->id, a->value, (SQLINTEGER)(a->size - 1));
+	} else if (a->type == PX_AT_BIN) {
+		set(d->real, a->id, a->value,
+		    (SQLINTEGER)SQL_LEN_BINARY_ATTR((SQLINTEGER)a->size));
+	} else {
+		set(d->real, a->id, a->value, a->len);
+	}
+}
+
 void px_dbc_replay(struct px_dbc *d)
 {
-	struct px_backend *be = d->be;
 	int i;
 
-	for (i = 0; i < d->attr_nr; i++) {
-		struct px_attr *a = &d->attrs[i];
-		SQLINTEGER n = a->is_str ? SQL_NTS : 0;
+	for (i = 0; i < d->attr_nr; i++)
+		replay_one(d, &d->attrs[i]);
+}
 
-		if (a->wide && be->SQLSetConnectAttrW) {
-			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
-		} else if (be->SQLSetConnectAttr) {
-			char *c = NULL;
+void px_env_lock(struct px_env *e)
+{
+	pthread_mutex_lock(&e->lock);
+}
 
-			if (a->is_str && a->wide)
-				c = px_w_to_utf8(a->value, SQL_NTS);
-			if (a->is_str && a->wide && !c)
-				continue;
-			be->SQLSetConnectAttr(d->real, a->id,
-					      c ? c : a->value, n);
-			free(c);
-		} else if (be->SQLSetConnectAttrW && !a->is_str) {
-			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
-		}
+void px_env_unlock(struct px_env *e)
+{
+	pthread_mutex_unlock(&e->lock);
+}
+
+/*
+ * The real environment behind e, made once: two threads connecting at
+ * once on one environment share it. 0, or -1 with a record on diag.
+ */
+static int real_env(struct px_env *e, struct px_backend *be,
+		    struct px_diag *diag)
+{
+	int i, ret = 0;
+
+	px_env_lock(e);
+	if (e->real)
+		goto out;
+	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_ENV,
+					      SQL_NULL_HANDLE, &e->real))) {
+		e->real = NULL;
+		px_diag_post(diag, "IM004", "[tokenpass] the target driver "
+			     "'%s' cannot allocate an environment", be->path);
+		ret = -1;
+		goto out;
 	}
+	e->be = be;
+	for (i = 0; i < e->attr_nr; i++)
+		if (be->SQLSetEnvAttr)
+			be->SQLSetEnvAttr(e->real, e->attr_id[i],
+					  e->attr_val[i], e->attr_len[i]);
+out:
+	px_env_unlock(e);
+	return ret;
 }
 
 /* a fresh real connection with the recorded attributes */
@@ -41,24 +100,10 @@ int px_real_dbc(struct px_dbc *d)
 {
 	struct px_env *e = d->env;
 	struct px_backend *be = d->be;
-	int i, ret = -1;
+	int ret = -1;
 
-	if (!e->real) {
-		if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_ENV,
-						      SQL_NULL_HANDLE,
-						      &e->real))) {
-			e->real = NULL;
-			px_diag_post(&d->diag, "IM004", "[tokenpass] the "
-				     "target driver '%s' cannot allocate an "
-				     "environment", be->path);
-			goto out;
-		}
-		e->be = be;
-		for (i = 0; i < e->attr_nr; i++)
-			if (be->SQLSetEnvAttr)
-				be->SQLSetEnvAttr(e->real, e->attr_id[i],
-						  e->attr_val[i], 0);
-	}
+	if (real_env(e, be, &d->diag))
+		goto out;
 	if (d->real) {
 		be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 		d->real = NULL;
@@ -98,7 +143,7 @@ static void free_dbc(struct px_dbc *d)
 	if (d->real && d->be)
 		d->be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 	for (i = 0; i < d->attr_nr; i++) {
-		if (d->attrs[i].is_str) {
+		if (d->attrs[i].copy) {
 			px_wipe(d->attrs[i].value, d->attrs[i].size);
 			free(d->attrs[i].value);
 		}
@@ -125,7 +170,10 @@ PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
 		if (!e)
 			goto out;
 		e->magic = PX_ENV_MAGIC;
+		pthread_mutex_init(&e->lock, NULL);
 		px_diag_clear(&e->diag);
+		/* the first call from the driver manager tells which one */
+		px_dm_get(__builtin_return_address(0));
 		*out = e;
 		ret = SQL_SUCCESS;
 		break;
@@ -187,6 +235,7 @@ PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
 		if (e->real && e->be)
 			e->be->SQLFreeHandle(SQL_HANDLE_ENV, e->real);
 		px_diag_clear(&e->diag);
+		pthread_mutex_destroy(&e->lock);
 		e->magic = 0;
 		free(e);
 		ret = SQL_SUCCESS;
