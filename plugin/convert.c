@@ -503,7 +503,7 @@ static SQLRETURN wcall_end(struct px_wctx *x, struct wstr *s, int n, int to,
 #define PX_STRS(...) __VA_ARGS__
 #define PX_ARGS(...) (__VA_ARGS__)
 
-#define PX_WFN(kind, name, aname, params, strs, args) \
+#define PX_WFN(kind, name, aname, params, names, strs, args) \
 SQLRETURN px_w_##name(struct px_wctx *px_x, PX_WPARAMS params) \
 { \
 	struct wstr px_s[] = { PX_STRS strs }; \

@@ -83,7 +83,7 @@ struct px_wctx {
 };
 
 #define PX_WPARAMS(...) __VA_ARGS__
-#define PX_WFN(kind, name, aname, params, strs, args) \
+#define PX_WFN(kind, name, aname, params, names, strs, args) \
 	PX_HIDDEN SQLRETURN px_w_##name(struct px_wctx *px_x, \
 					PX_WPARAMS params);
 #include "plugin/wfuncs.def"

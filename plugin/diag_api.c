@@ -106,10 +106,25 @@ static SQLRETURN diag_rec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec,
 	SQLRETURN ret;
 
 	if (!own_handle(type, h, &diag, &be, &real)) {
+		const char *nstate, *nmsg;
+
 		if (type != SQL_HANDLE_STMT && type != SQL_HANDLE_DESC)
 			return SQL_INVALID_HANDLE;
 		be = px_backend_active();
 		real = h;
+		/* what a conversion found there comes first */
+		if (px_stmt_note_get(h, &nstate, &nmsg)) {
+			if (rec == 1) {
+				if (state)
+					put_str(nstate, wide, state, 6, NULL,
+						1, 0);
+				if (native)
+					*native = 0;
+				return put_str(nmsg, wide, msg, max, len, 1,
+					       0);
+			}
+			rec--;
+		}
 		goto forward;
 	}
 	if (rec < 1)

@@ -54,10 +54,92 @@ out: \
 }
 
 #define PX_FWD_H(name, params, args)
+#define PX_FWD_W(name, params, args)
 
 #define PX_FN(kind, name, id, params, args) PX_FWD_##kind(name, params, args)
 #include "plugin/api.def"
 #undef PX_FN
+
+/*
+ * The W functions with strings (wfuncs.def): through px_w_<name>(), which
+ * passes a UTF-16 application's call through untouched when the target
+ * has the W function, and converts otherwise. What it finds goes on the
+ * connection's diagnostics, or for a statement or descriptor handle of
+ * the real driver into this thread's note (px_stmt_note()).
+ */
+#define PX_WEXP_S(name, aname, params, names) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_backend *be = px_backend_active(); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wctx x; \
+	\
+	if (!be || !h) \
+		goto out; \
+	px_wctx_init(&x, be->name, be->aname); \
+	ret = px_w_##name(&x, PX_EXPAND names); \
+	px_stmt_note(h, &x); \
+out: \
+	return ret; \
+}
+
+#define PX_WEXP_C(name, aname, params, names) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_dbc *d = px_dbc_from(h); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wctx x; \
+	\
+	if (!d) \
+		goto out; \
+	px_diag_clear(&d->diag); \
+	ret = SQL_ERROR; \
+	if (!d->connected) { \
+		px_diag_post(&d->diag, "08003", \
+			     "[tokenpass] the connection is not open"); \
+		goto done; \
+	} \
+	px_wctx_init(&x, d->be->name, d->be->aname); \
+	h = d->real; \
+	ret = px_w_##name(&x, PX_EXPAND names); \
+	px_wctx_post(&x, &d->diag); \
+done: \
+	d->diag.ret = ret; \
+out: \
+	return ret; \
+}
+
+#define PX_WEXP_H(name, aname, params, names)
+#define PX_WFN(kind, name, aname, params, names, strs, args) \
+	PX_WEXP_##kind(name, aname, params, names)
+#include "plugin/wfuncs.def"
+#undef PX_WFN
+
+/* this thread's note on a real statement or descriptor handle */
+static __thread struct {
+	SQLHANDLE h;
+	char state[6];
+	char msg[160];
+} note;
+
+void px_stmt_note(SQLHANDLE h, const struct px_wctx *x)
+{
+	note.h = x->state[0] ? h : NULL;
+	memcpy(note.state, x->state, sizeof(note.state));
+	memcpy(note.msg, x->msg, sizeof(note.msg));
+}
+
+int px_stmt_note_get(SQLHANDLE h, const char **state, const char **msg)
+{
+	int ret = 0;
+
+	if (h && note.h == h) {
+		*state = note.state;
+		*msg = note.msg;
+		ret = 1;
+	}
+	return ret;
+}
 
 void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa)
 {

@@ -107,5 +107,5 @@ check_PROGRAMS += tests/odbc-stub/tp-attr-sweep
 tests_odbc_stub_tp_attr_sweep_SOURCES = tests/odbc-stub/attr-sweep.c
 tests_odbc_stub_tp_attr_sweep_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_odbc_stub_tp_attr_sweep_LDADD = -ldl
-TESTS += tests/t0850-odbc-attrs.t
-EXTRA_DIST += tests/t0850-odbc-attrs.t
+TESTS += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t
+EXTRA_DIST += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t

@@ -136,6 +136,15 @@ PX_HIDDEN void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa);
  * new UTF-8 string; NULL on out of memory or an invalid length.
  */
 PX_HIDDEN char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len);
+/*
+ * A statement or descriptor handle is the real driver's own, with no
+ * record store of the hook's: what the last W call on this thread found
+ * there is kept as a note, handed out first by SQLGetDiagRec(W) and
+ * SQLGetDiagField(W) on that handle, and dropped by the next W call.
+ */
+PX_HIDDEN void px_stmt_note(SQLHANDLE h, const struct px_wctx *x);
+PX_HIDDEN int px_stmt_note_get(SQLHANDLE h, const char **state,
+			       const char **msg);
 /* post what the conversion found (01004, HY001, HY090, IM001) on diag */
 PX_HIDDEN void px_wctx_post(const struct px_wctx *x, struct px_diag *diag);
 

@@ -1,26 +1,9 @@
 #!/bin/sh
 test_description='ODBC hook: every attribute by its type, A and W, before and after connect'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
-
-STUB=$TP_BUILD_DIR/tests/odbc-stub/.libs/libtpstub.so
-STUBA=$TP_BUILD_DIR/tests/odbc-stub/.libs/libtpstuba.so
+. "$TP_SRC_DIR/tests/lib/odbc-stub.sh"
 SWEEP=$TP_BUILD_DIR/tests/odbc-stub/tp-attr-sweep
-PLUGIN=$TP_BUILD_DIR/plugin/.libs/libtokenpass-odbc.so
-FAKE=$TP_BUILD_DIR/tests/odbc-stub/tp-fake-helper
-STUB_LOG=$TRASH/stub.log
-export STUB_LOG
 
-mkdir -p "$TRASH/odbc"
-cat >"$TRASH/odbc/odbcinst.ini" <<EOF
-[tokenpass]
-Driver = $PLUGIN
-
-[Stub]
-Driver = $STUB
-
-[StubA]
-Driver = $STUBA
-EOF
 cat >"$TRASH/odbc/odbc.ini" <<EOF
 [sweep]
 Driver = tokenpass
@@ -36,9 +19,6 @@ TokenHelper = $FAKE
 Server = db.example
 UID = alice
 EOF
-: >"$TRASH/odbc/user.ini"
-ODBCSYSINI=$TRASH/odbc ODBCINI=$TRASH/odbc/user.ini
-export ODBCSYSINI ODBCINI
 
 # every line the sweep printed as expected is in the stub's log
 all_arrived () {

@@ -33,7 +33,8 @@ static void report(FILE *f)
 	fputs("fds:", f);
 	d = opendir("/proc/self/fd");
 	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d) ||
+		    (f != stdout && atoi(e->d_name) == fileno(f)))
 			continue;
 		fprintf(f, "%s%s", sep, e->d_name);
 		sep = ",";
