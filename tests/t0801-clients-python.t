@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='client battery: pyodbc (8 threads, pandas) and Qt QODBC'
+test_description='client battery: pyodbc (8 threads, pandas, attributes) and Qt QODBC'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
 . "$TP_SRC_DIR/tests/lib/clients.sh"
 
@@ -13,6 +13,13 @@ threads_ok () {
 	test_grep "^threads ok 8$" "$1"
 }
 
+# an integer attribute set before the connect, autocommit off: the rows,
+# and a rollback that undoes an insert
+rollback_ok () {
+	clients_rows "$1" &&
+	test_grep "^rollback ok$" "$1"
+}
+
 rows () {
 	for MODE in dsn less; do
 		clients_rows_for --check threads_ok "pyodbc, 8 threads, $MODE" '
@@ -20,6 +27,10 @@ rows () {
 				"$(clients_cs $DRV '$MODE')"'
 		clients_rows_for "pandas.read_sql over pyodbc, $MODE" '
 			cl_run $PY "$CL_CLIENTS/pyodbc-client.py" pandas \
+				"$(clients_cs $DRV '$MODE')"'
+		clients_rows_for --check rollback_ok \
+			"pyodbc, SQL_ATTR_METADATA_ID, autocommit off, $MODE" '
+			cl_run $PY "$CL_CLIENTS/pyodbc-client.py" attrs \
 				"$(clients_cs $DRV '$MODE')"'
 	done
 	# QODBC takes a bare name as a DSN, a string with DRIVER= as it is

@@ -1,7 +1,10 @@
 # pyodbc through the hook: 'threads' connects from 8 threads at once and
-# runs $CL_QUERY on each; 'pandas' reads it with pandas.read_sql. Prints
-# 'row: ...' lines (once), then 'threads ok N'; the client's own error and
-# traceback on failure. Run with /usr/bin/python3 (Debian's pyodbc).
+# runs $CL_QUERY on each; 'pandas' reads it with pandas.read_sql; 'attrs'
+# sets SQL_ATTR_METADATA_ID (an integer attribute) before the connect and
+# turns autocommit off, reads the rows, then checks that a rollback undoes
+# an insert ('rollback ok'). Prints 'row: ...' lines (once), then
+# 'threads ok N'; the client's own error and traceback on failure. Run
+# with /usr/bin/python3 (Debian's pyodbc).
 import os
 import sys
 import threading
@@ -60,11 +63,34 @@ def pandas(cs):
     return 0
 
 
+SQL_ATTR_METADATA_ID = 10014
+
+
+def attrs(cs):
+    conn = pyodbc.connect(cs, timeout=60, autocommit=False,
+                          attrs_before={SQL_ATTR_METADATA_ID: 1})
+    try:
+        cur = conn.cursor()
+        for row in cur.execute(QUERY).fetchall():
+            print(row[0])
+        count = "select count(*) from cities"
+        before = cur.execute(count).fetchone()[0]
+        cur.execute("insert into cities values (99, 'rolled back')")
+        conn.rollback()
+        after = cur.execute(count).fetchone()[0]
+        if before != after:
+            print("rollback did nothing: %d rows, then %d" % (before, after),
+                  file=sys.stderr)
+            return 1
+        print("rollback ok")
+    finally:
+        conn.close()
+    return 0
+
+
 def main():
     mode, cs = sys.argv[1], sys.argv[2]
-    if mode == "threads":
-        return threads(cs)
-    return pandas(cs)
+    return {"threads": threads, "pandas": pandas, "attrs": attrs}[mode](cs)
 
 
 if __name__ == "__main__":
