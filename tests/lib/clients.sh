@@ -1,7 +1,7 @@
 # clients.sh: the rig of the client battery (tests/t08xx): real ODBC
 # applications through the hook to PostgreSQL, with psqlodbcw.so and
 # psqlodbca.so as the real driver, under unixODBC and under iODBC. Source
-# after test-lib.sh (it brings keyring.sh and pg.sh); call clients_setup
+# after test-lib.sh (it brings keyring.sh, pg.sh and iodbc.sh); call clients_setup
 # from test_setup.
 #
 #   clients_setup        keyring, PostgreSQL, the table 'cities', the
@@ -14,8 +14,8 @@
 #                        the real driver)
 #   clients_dsn W|A      the DSN name alone (tpw or tpa)
 #   clients_rows FILE    FILE has the three rows of CL_QUERY, non-ASCII
-#                        text intact; otherwise shows FILE (the client's
-#                        own output and error)
+#                        text intact, and no token; otherwise shows FILE
+#                        (the client's own output and error)
 #   clients_rotate PW    ALTER ROLE to PW and 'tokenpass add-pat' of PW;
 #                        no ini file is touched (clients_ini_unchanged)
 #   clients_ini_unchanged
@@ -24,10 +24,8 @@
 #                        listening on pipe $LO_PIPE; stopped at exit
 #   cl_run CMD...        run a client: output and errors in 'out', a time
 #                        limit, how it ended when it fails
-#   cl_run_iodbc CMD...  cl_run under iODBC's ini files (ODBCINI,
-#                        ODBCINSTINI and the SYS variants); unixODBC's
-#                        ODBCSYSINI points at an empty directory so that
-#                        only iODBC's installer knows the DSNs
+#   cl_run_iodbc CMD...  cl_run under iODBC's copies of the ini files
+#                        (iodbc.sh)
 #   clients_node_install npm ci of node's odbc (tests/clients/node)
 #   clients_rows_for, clients_rounds
 #                        the rows of a script, before and after a
@@ -39,6 +37,7 @@
 
 . "$TP_SRC_DIR/tests/lib/keyring.sh"
 . "$TP_SRC_DIR/tests/lib/pg.sh"
+. "$TP_SRC_DIR/tests/lib/iodbc.sh"
 
 CL_PSQLODBC_DIR=${CL_PSQLODBC_DIR:-/usr/lib/x86_64-linux-gnu/odbc}
 CL_CLIENTS=$TP_SRC_DIR/tests/clients
@@ -67,7 +66,7 @@ clients_setup () {
 	printf "pw-one\n" |
 	tokenpass add-pat --host "127.0.0.1:$PG_PORT" --user odbcuser &&
 	clients_unixodbc_ini &&
-	clients_iodbc_ini &&
+	iodbc_ini &&
 	(cd "$TRASH" && cat odbc/*.ini iodbc/*.ini) >"$TRASH/ini.before"
 }
 
@@ -135,42 +134,9 @@ clients_unixodbc_ini () {
 	export ODBCSYSINI ODBCINI ODBC_DIR
 }
 
-# iODBC lists its drivers and DSNs in sections of their own
-clients_iodbc_ini () {
-	IODBC_DIR=$TRASH/iodbc
-	mkdir -p "$IODBC_DIR" "$TRASH/no-unixodbc" &&
-	{
-		cat <<-EOF &&
-		[ODBC Drivers]
-		tokenpass = Installed
-		PG Unicode = Installed
-		PG ANSI = Installed
-		PG Unicode (tokenpass) = Installed
-		PG ANSI (tokenpass) = Installed
-
-		EOF
-		clients_drivers
-	} >"$IODBC_DIR/odbcinst.ini" &&
-	{
-		cat <<-EOF &&
-		[ODBC Data Sources]
-		tpw = tokenpass
-		tpa = tokenpass
-		pgw = PG Unicode
-		pga = PG ANSI
-
-		EOF
-		clients_dsns
-	} >"$IODBC_DIR/odbc.ini" &&
-	export IODBC_DIR
-}
-
 cl_run_iodbc () {
-	cl_run env ODBCINI="$IODBC_DIR/odbc.ini" \
-		ODBCINSTINI="$IODBC_DIR/odbcinst.ini" \
-		SYSODBCINI="$IODBC_DIR/odbc.ini" \
-		SYSODBCINSTINI="$IODBC_DIR/odbcinst.ini" \
-		ODBCSYSINI="$TRASH/no-unixodbc" "$@"
+	# shellcheck disable=SC2046
+	cl_run env $(iodbc_vars) "$@"
 }
 
 # node's odbc: 'npm ci' from the lockfile into tests/clients/node when its
@@ -217,7 +183,9 @@ clients_cs () {
 	esac
 }
 
+# and never shows a token (the hook's output connection string included)
 clients_rows () {
+	clients_no_token "$1" &&
 	test_grep -F "row: 1 $CL_ZURICH" "$1" &&
 	test_grep -F "row: 2 $CL_TOKYO" "$1" &&
 	test_grep -F "row: 3 $CL_EMOJI" "$1"
@@ -229,12 +197,17 @@ clients_rows () {
 # the second one's 0x00, which ends the string. Those exact bytes show
 # that every UTF-16 unit came back right.
 clients_rows_iusql () {
+	clients_no_token "$1" &&
 	printf 'row: 1 Z\374rich \nrow: 2 q\254 \nrow: 3 = \n' >iusql.want &&
 	LC_ALL=C sed -n "s/^| \(row: [0-9] [^ ]* \).*/\1/p" "$1" >iusql.got &&
 	if ! test_cmp iusql.want iusql.got; then
 		cat "$1"
 		false
 	fi
+}
+
+clients_no_token () {
+	test_grep ! -e pw-one -e pw-two "$1"
 }
 
 clients_ini_unchanged () {
@@ -265,7 +238,8 @@ lo_start () {
 lo_stop () {
 	test -n "${LO_PID:-}" || return 0
 	timeout 30 "$PY" "$CL_CLIENTS/lo-client.py" "$LO_PIPE" --terminate
-	kill -- -"$LO_PID" 2>/dev/null
+	# oosplash ignores SIGTERM and outlives soffice.bin: end the group
+	kill -9 -- -"$LO_PID" 2>/dev/null
 	test_stop_pid "$LO_PID"
 	LO_PID=
 }
