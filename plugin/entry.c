@@ -7,6 +7,7 @@
 #include "config.h"
 #include "plugin/px.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +167,162 @@ char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len)
 	units = px_enc_len(w, enc, len);
 	if (units != (size_t)-1)
 		ret = px_enc_conv(w, enc, units, PX_ENC_UTF8, NULL);
+	return ret;
+}
+
+/*
+ * SQLGetData with SQL_C_WCHAR where the target cannot answer in the
+ * application's SQLWCHAR: an ANSI-only target (asked for SQL_C_CHAR,
+ * UTF-8), or a 4-byte application (iODBC) in front of a UTF-16 one. The
+ * whole value is fetched and converted on the first call for a column,
+ * then handed out in pieces, as SQLGetData does, from this thread's copy.
+ */
+#define GETDATA_MAX (16 * 1024 * 1024)
+
+static __thread struct {
+	SQLHSTMT h;
+	SQLUSMALLINT col;
+	unsigned char *buf;	/* converted, in the application's SQLWCHAR */
+	size_t units, off;
+	int enc;
+} gd;
+
+static void gd_drop(void)
+{
+	px_enc_free(gd.buf, gd.units, gd.enc ? gd.enc : 1);
+	memset(&gd, 0, sizeof(gd));
+}
+
+/* the whole value from the target in encoding to; 1 NULL, 0, or -1 */
+static int gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
+		    int to, SQLRETURN *rc, void **out, size_t *units)
+{
+	SQLSMALLINT type = to == PX_ENC_UTF8 ? SQL_C_CHAR : SQL_C_WCHAR;
+	size_t size = 4096, used = 0, grow;
+	unsigned char *buf = malloc(size), *nbuf;
+	SQLLEN ind = 0;
+	int ret = -1;
+
+	while (buf) {
+		*rc = be->SQLGetData(h, c, type, buf + used,
+				     (SQLLEN)(size - used), &ind);
+		if (*rc == SQL_NO_DATA && used) {
+			*rc = SQL_SUCCESS;
+			break;
+		}
+		if (!SQL_SUCCEEDED(*rc))
+			goto out;
+		if (ind == SQL_NULL_DATA) {
+			ret = 1;
+			goto out;
+		}
+		if (*rc == SQL_SUCCESS) {
+			used += ind >= 0 && (size_t)ind < size - used ?
+				(size_t)ind : px_enc_len(buf + used, to,
+							  SQL_NTS) * to;
+			break;
+		}
+		/* cut: all but the terminator arrived; ask for the rest */
+		used = size - (size_t)to;
+		grow = ind > 0 ? used + (size_t)ind + (size_t)to : size * 2;
+		if (grow <= size)
+			grow = size * 2;
+		if (grow > GETDATA_MAX) {
+			*rc = SQL_ERROR;
+			goto out;
+		}
+		nbuf = realloc(buf, grow);
+		if (!nbuf)
+			goto out;
+		buf = nbuf;
+		size = grow;
+	}
+	if (!buf)
+		goto out;
+	*units = used / (size_t)to;
+	*out = buf;
+	buf = NULL;
+	ret = 0;
+out:
+	if (buf) {
+		explicit_bzero(buf, size);
+		free(buf);
+	}
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
+	SQLSMALLINT t, SQLPOINTER v, SQLLEN n, SQLLEN *ind)
+{
+	struct px_backend *be = px_backend_active();
+	struct px_wctx x;
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+	size_t units = 0, cap, left, full;
+	void *raw = NULL;
+	int enc, to, r;
+
+	if (!be || !h)
+		goto out;
+	ret = SQL_ERROR;
+	if (!be->SQLGetData)
+		goto out;
+	enc = px_dm_get(NULL)->wchar_enc;
+	to = be->SQLDriverConnectW || be->SQLExecDirectW ? PX_ENC_UTF16 :
+	     PX_ENC_UTF8;
+	if (t != SQL_C_WCHAR || to == enc) {
+		if (gd.h == h)
+			gd_drop();
+		ret = be->SQLGetData(h, c, t, v, n, ind);
+		goto out;
+	}
+	memset(&x, 0, sizeof(x));
+	if (gd.h != h || gd.col != c || !gd.buf) {
+		gd_drop();
+		r = gd_fetch(be, h, c, to, &ret, &raw, &units);
+		if (r) {
+			if (r > 0 && ind)
+				*ind = SQL_NULL_DATA;
+			goto out;
+		}
+		gd.buf = px_enc_conv(raw, to, units, enc, &gd.units);
+		px_enc_free(raw, units, to);
+		if (!gd.buf) {
+			memcpy(x.state, "HY001", 6);
+			snprintf(x.msg, sizeof(x.msg),
+				 "[tokenpass] out of memory");
+			ret = SQL_ERROR;
+			goto note;
+		}
+		gd.h = h;
+		gd.col = c;
+		gd.enc = enc;
+		gd.off = 0;
+	} else if (gd.off >= gd.units && gd.off) {
+		/* everything was handed out */
+		gd_drop();
+		ret = SQL_NO_DATA;
+		goto out;
+	}
+	left = gd.units - gd.off;
+	if (ind)
+		*ind = (SQLLEN)(left * (size_t)enc);
+	cap = v && n > 0 ? (size_t)n / (size_t)enc : 0;
+	px_enc_put(gd.buf + gd.off * (size_t)enc, enc, left, v, enc, cap,
+		   &full);
+	if (cap > left) {
+		gd.off = gd.units ? gd.units : 1;
+		ret = SQL_SUCCESS;
+		goto note;
+	}
+	/* the piece that fit, the rest next time */
+	gd.off += cap ? px_enc_len(v, enc, SQL_NTS) : 0;
+	ret = SQL_SUCCESS_WITH_INFO;
+	memcpy(x.state, "01004", 6);
+	snprintf(x.msg, sizeof(x.msg), "[tokenpass] SQLGetData: string "
+		 "data, right truncated");
+note:
+	px_stmt_note(h, &x);
+out:
 	return ret;
 }
 
