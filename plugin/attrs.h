@@ -41,7 +41,7 @@ PX_HIDDEN void px_attr_put_int(void *v, size_t size, SQLULEN val);
 
 /* types */
 enum px_attr_type {
-	PX_AT_VALUE,		/* not known: passed on as given, by value */
+	PX_AT_VALUE,		/* not known: passed on as it was given */
 	PX_AT_INT,		/* SQLINTEGER in the pointer */
 	PX_AT_UINT,		/* SQLUINTEGER in the pointer */
 	PX_AT_ULEN,		/* SQLULEN in the pointer */

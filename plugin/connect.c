@@ -297,8 +297,8 @@ PX_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND hwnd,
 {
 	struct px_dbc *d = px_dbc_from(h);
 
-	return d ? driver_connect(d, px_app_w_to_utf8(in, inlen), 1, out, outmax,
-				  outlen) : SQL_INVALID_HANDLE;
+	return d ? driver_connect(d, px_app_w_to_utf8(in, inlen), 1, out,
+				  outmax, outlen) : SQL_INVALID_HANDLE;
 }
 
 /*

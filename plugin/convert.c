@@ -314,7 +314,7 @@ struct wstr {
 	void *app_lenp;		/* out: where its length goes, or NULL */
 	size_t lensz;		/* sizeof(*app_lenp) */
 	void *buf;		/* what the target gets */
-	SQLLEN len;		/* its length or size, in the target's terms */
+	SQLLEN len;		/* its length or size for the target */
 	size_t buf_units;	/* code units allocated in buf (to wipe) */
 	union {
 		SQLSMALLINT s;
@@ -323,7 +323,7 @@ struct wstr {
 	int own;		/* buf is ours */
 };
 
-#define DIR_CAP_MIN 256		/* units: enough to learn a short length */
+#define DIR_CAP_MIN 256		/* units: room to learn a short length */
 
 static SQLLEN lenp_get(const struct wstr *w)
 {

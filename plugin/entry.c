@@ -13,6 +13,94 @@
 
 #define PX_EXPAND(...) __VA_ARGS__
 
+/*
+ * SQLGetData with SQL_C_WCHAR where the target cannot answer in the
+ * application's SQLWCHAR: an ANSI-only target (asked for SQL_C_CHAR,
+ * UTF-8), or a 4-byte application (iODBC) in front of a UTF-16 one. The
+ * whole value is fetched and converted on the first call for a column,
+ * then handed out in pieces, as SQLGetData does, from this thread's copy.
+ */
+#define GETDATA_MAX (16 * 1024 * 1024)
+
+static __thread struct {
+	SQLHSTMT h;
+	SQLUSMALLINT col;
+	unsigned char *buf;	/* in the application's SQLWCHAR */
+	size_t units, off;
+	int enc;
+} gd;
+
+static void gd_drop(void)
+{
+	px_enc_free(gd.buf, gd.units, gd.enc ? gd.enc : 1);
+	memset(&gd, 0, sizeof(gd));
+}
+
+/* any other call on the statement (SQLFetch...) ends a partial read */
+static void gd_forget(SQLHSTMT h)
+{
+	if (gd.h == h && h)
+		gd_drop();
+}
+
+/* the whole value from the target in encoding to; 1 NULL, 0, or -1 */
+static int gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
+		    int to, SQLRETURN *rc, void **out, size_t *units)
+{
+	SQLSMALLINT type = to == PX_ENC_UTF8 ? SQL_C_CHAR : SQL_C_WCHAR;
+	size_t size = 4096, used = 0, grow;
+	unsigned char *buf = malloc(size), *nbuf;
+	SQLLEN ind = 0;
+	int ret = -1;
+
+	while (buf) {
+		*rc = be->SQLGetData(h, c, type, buf + used,
+				     (SQLLEN)(size - used), &ind);
+		if (*rc == SQL_NO_DATA && used) {
+			*rc = SQL_SUCCESS;
+			break;
+		}
+		if (!SQL_SUCCEEDED(*rc))
+			goto out;
+		if (ind == SQL_NULL_DATA) {
+			ret = 1;
+			goto out;
+		}
+		if (*rc == SQL_SUCCESS) {
+			used += ind >= 0 && (size_t)ind < size - used ?
+				(size_t)ind : px_enc_len(buf + used, to,
+							  SQL_NTS) * to;
+			break;
+		}
+		/* cut: all but the terminator arrived; ask for the rest */
+		used = size - (size_t)to;
+		grow = ind > 0 ? used + (size_t)ind + (size_t)to : size * 2;
+		if (grow <= size)
+			grow = size * 2;
+		if (grow > GETDATA_MAX) {
+			*rc = SQL_ERROR;
+			goto out;
+		}
+		nbuf = realloc(buf, grow);
+		if (!nbuf)
+			goto out;
+		buf = nbuf;
+		size = grow;
+	}
+	if (!buf)
+		goto out;
+	*units = used / (size_t)to;
+	*out = buf;
+	buf = NULL;
+	ret = 0;
+out:
+	if (buf) {
+		explicit_bzero(buf, size);
+		free(buf);
+	}
+	return ret;
+}
+
 /* S: the real driver's own statement or descriptor handle */
 #define PX_FWD_S(name, params, args) \
 PX_EXPORT SQLRETURN SQL_API name params \
@@ -22,6 +110,7 @@ PX_EXPORT SQLRETURN SQL_API name params \
 	\
 	if (!be || !h) \
 		goto out; \
+	gd_forget(h); \
 	ret = SQL_ERROR; \
 	if (!be->name) \
 		goto out; \
@@ -77,6 +166,7 @@ PX_EXPORT SQLRETURN SQL_API name params \
 	\
 	if (!be || !h) \
 		goto out; \
+	gd_forget(h); \
 	px_wctx_init(&x, be->name, be->aname); \
 	ret = px_w_##name(&x, PX_EXPAND names); \
 	px_stmt_note(h, &x); \
@@ -170,87 +260,6 @@ char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len)
 	return ret;
 }
 
-/*
- * SQLGetData with SQL_C_WCHAR where the target cannot answer in the
- * application's SQLWCHAR: an ANSI-only target (asked for SQL_C_CHAR,
- * UTF-8), or a 4-byte application (iODBC) in front of a UTF-16 one. The
- * whole value is fetched and converted on the first call for a column,
- * then handed out in pieces, as SQLGetData does, from this thread's copy.
- */
-#define GETDATA_MAX (16 * 1024 * 1024)
-
-static __thread struct {
-	SQLHSTMT h;
-	SQLUSMALLINT col;
-	unsigned char *buf;	/* converted, in the application's SQLWCHAR */
-	size_t units, off;
-	int enc;
-} gd;
-
-static void gd_drop(void)
-{
-	px_enc_free(gd.buf, gd.units, gd.enc ? gd.enc : 1);
-	memset(&gd, 0, sizeof(gd));
-}
-
-/* the whole value from the target in encoding to; 1 NULL, 0, or -1 */
-static int gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
-		    int to, SQLRETURN *rc, void **out, size_t *units)
-{
-	SQLSMALLINT type = to == PX_ENC_UTF8 ? SQL_C_CHAR : SQL_C_WCHAR;
-	size_t size = 4096, used = 0, grow;
-	unsigned char *buf = malloc(size), *nbuf;
-	SQLLEN ind = 0;
-	int ret = -1;
-
-	while (buf) {
-		*rc = be->SQLGetData(h, c, type, buf + used,
-				     (SQLLEN)(size - used), &ind);
-		if (*rc == SQL_NO_DATA && used) {
-			*rc = SQL_SUCCESS;
-			break;
-		}
-		if (!SQL_SUCCEEDED(*rc))
-			goto out;
-		if (ind == SQL_NULL_DATA) {
-			ret = 1;
-			goto out;
-		}
-		if (*rc == SQL_SUCCESS) {
-			used += ind >= 0 && (size_t)ind < size - used ?
-				(size_t)ind : px_enc_len(buf + used, to,
-							  SQL_NTS) * to;
-			break;
-		}
-		/* cut: all but the terminator arrived; ask for the rest */
-		used = size - (size_t)to;
-		grow = ind > 0 ? used + (size_t)ind + (size_t)to : size * 2;
-		if (grow <= size)
-			grow = size * 2;
-		if (grow > GETDATA_MAX) {
-			*rc = SQL_ERROR;
-			goto out;
-		}
-		nbuf = realloc(buf, grow);
-		if (!nbuf)
-			goto out;
-		buf = nbuf;
-		size = grow;
-	}
-	if (!buf)
-		goto out;
-	*units = used / (size_t)to;
-	*out = buf;
-	buf = NULL;
-	ret = 0;
-out:
-	if (buf) {
-		explicit_bzero(buf, size);
-		free(buf);
-	}
-	return ret;
-}
-
 PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 	SQLSMALLINT t, SQLPOINTER v, SQLLEN n, SQLLEN *ind)
 {
@@ -297,11 +306,6 @@ PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 		gd.col = c;
 		gd.enc = enc;
 		gd.off = 0;
-	} else if (gd.off >= gd.units && gd.off) {
-		/* everything was handed out */
-		gd_drop();
-		ret = SQL_NO_DATA;
-		goto out;
 	}
 	left = gd.units - gd.off;
 	if (ind)
@@ -310,7 +314,8 @@ PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 	px_enc_put(gd.buf + gd.off * (size_t)enc, enc, left, v, enc, cap,
 		   &full);
 	if (cap > left) {
-		gd.off = gd.units ? gd.units : 1;
+		/* all of it: the target says SQL_NO_DATA to the next call */
+		gd_drop();
 		ret = SQL_SUCCESS;
 		goto note;
 	}

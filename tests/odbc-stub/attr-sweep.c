@@ -190,7 +190,8 @@ static void set_one(SQLHDBC dbc, int i, int w, int base)
 	case K_BIN:
 		n = SQL_LEN_BINARY_ATTR(4);
 		p = bin;
-		snprintf(hex, sizeof(hex), "bin:0100ff%02x", (unsigned)v & 0xff);
+		snprintf(hex, sizeof(hex), "bin:0100ff%02x",
+			 (unsigned)v & 0xff);
 		expect(w, id, hex);
 		break;
 	case K_STR:
@@ -227,7 +228,8 @@ static void get_one(SQLHDBC dbc, int i, int w, int base)
 {
 	unsigned char buf[64];
 	SQLINTEGER len = -1, id = attrs[i].id;
-	size_t size = attrs[i].kind == K_ULEN || attrs[i].kind == K_ZERO ? 8 : 4;
+	size_t size = attrs[i].kind == K_ULEN ||
+		      attrs[i].kind == K_ZERO ? 8 : 4;
 	size_t k, bytes;
 	long v = base + attrs[i].off;
 	char s[64];

@@ -3,7 +3,8 @@
  * started, for the spawn-hygiene tests. It reads the request on stdin and
  * then, by $TP_FAKE_MODE:
  *   report (default)  writes its state to $TP_FAKE_REPORT (stdout when
- *                     unset) and answers username=alice, password=$TP_FAKE_TOKEN
+ *                     unset) and answers username=alice and
+ *                     password=$TP_FAKE_TOKEN
  *   exitN             exits with status N, answering nothing
  *   hang              starts a grandchild that keeps stdout open, writes
  *                     "grandchild=PID" to $TP_FAKE_REPORT, and both sleep
@@ -26,7 +27,8 @@ static void report(FILE *f)
 	const char *sep = "";
 
 	while (st && fgets(line, sizeof(line), st))
-		if (!strncmp(line, "SigBlk:", 7) || !strncmp(line, "SigIgn:", 7))
+		if (!strncmp(line, "SigBlk:", 7) ||
+		    !strncmp(line, "SigIgn:", 7))
 			fputs(line, f);
 	if (st)
 		fclose(st);

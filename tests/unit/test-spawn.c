@@ -1,11 +1,11 @@
 /*
  * The helper's process (plugin/spawn.c), started from an application
- * that ignores SIGCHLD, SIGUSR1 and libc's signal 33, blocks SIGALRM and leaves 100
- * descriptors inheritable: the helper sees default dispositions, an empty
- * mask, only its three descriptors, and leads its own process group; its
- * exit status survives the ignored SIGCHLD; a helper that hangs with a
- * grandchild holding its stdout is ended with the grandchild, and the
- * pipe reaches end of file. Exit 0 when all pass, 1 when one fails, 99
+ * that ignores SIGCHLD, SIGUSR1 and libc's signal 33, blocks SIGALRM and
+ * leaves 100 descriptors inheritable: the helper sees default
+ * dispositions, an empty mask, only its three descriptors, and leads its
+ * own process group; its exit status survives the ignored SIGCHLD; a
+ * helper that hangs with a grandchild holding its stdout is ended with
+ * the grandchild, and the pipe reaches end of file. Exit 0 when all pass, 1 when one fails, 99
  * when the test cannot run.
  */
 #include "config.h"
