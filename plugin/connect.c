@@ -9,6 +9,7 @@
 #include "config.h"
 #include "plugin/px.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,50 +89,66 @@ out:
 }
 
 /*
+ * Does a value give the secret away: it is the secret, or holds it whole
+ * (a secret shorter than 8 characters may appear in a value by chance).
+ */
+static int holds(const char *val, const char *secret)
+{
+	if (!*secret)
+		return 0;
+	if (!strcmp(val, secret))
+		return 1;
+	return strlen(secret) >= 8 && strstr(val, secret);
+}
+
+/*
  * What the application gets back: its own string without any password,
- * plus what the real driver added (never DSN, DRIVER or a secret), so
- * that a saved string connects through the hook again.
+ * plus what the real driver added that the profile lets an application
+ * set (never DSN, DRIVER, a secret, a log or a routing key), so that a
+ * saved string connects through the hook again. Nothing at all when a
+ * value would give the secret away.
  */
 static char *out_string(const struct px_kvlist *app, const char *real,
-			const char *secret)
+			const char *secret, const struct px_profile *p)
 {
 	static const char *const never[] = { "DSN", "DRIVER", "PWD",
 		"Password", "Token", "Authenticator", "TargetDSN", NULL };
 	struct px_kvlist r = { 0 };
 	struct px_sbuf b = { 0 };
 	char *ret = NULL;
-	int i, j;
+	int i, j, leak = 0;
 
-	for (i = 0; i < app->nr; i++)
-		if (!px_in_set(app->v[i].key, px_secret_keys))
-			px_sb_pair(&b, app->v[i].key, app->v[i].val, 0);
+	for (i = 0; i < app->nr; i++) {
+		if (px_in_set(app->v[i].key, px_secret_keys))
+			continue;
+		leak |= holds(app->v[i].val, secret);
+		px_sb_pair(&b, app->v[i].key, app->v[i].val, 0);
+	}
 	if (real && !px_kv_parse(&r, real)) {
 		for (i = 0; i < r.nr; i++) {
-			if (px_in_set(r.v[i].key, never) ||
-			    (px_in_set(r.v[i].key, px_user_keys) &&
+			const char *k = r.v[i].key;
+
+			if (px_in_set(k, never) || px_in_set(k, p->log) ||
+			    !px_profile_allows(p, k) ||
+			    (px_in_set(k, px_user_keys) &&
 			     px_kv_get(app, px_user_keys)))
 				continue;
 			for (j = 0; j < app->nr; j++)
-				if (px_strcaseeq(app->v[j].key, r.v[i].key))
+				if (px_strcaseeq(app->v[j].key, k))
 					break;
 			if (j < app->nr)
 				continue;
-			px_sb_pair(&b, r.v[i].key, r.v[i].val, 0);
+			leak |= holds(r.v[i].val, secret);
+			px_sb_pair(&b, k, r.v[i].val, 0);
 		}
 	}
 	px_kv_release(&r);
 	if (b.oom)
 		goto out;
-	if (!b.buf)
-		px_sb_add(&b, "");
-	if (b.oom)
-		goto out;
-	if (*secret && strstr(b.buf, secret)) {
-		/* the token in a value of its own: give back nothing */
-		b.buf[0] = '\0';
-		b.len = 0;
-	}
-	ret = strdup(b.buf);
+	if (!b.buf || leak)
+		ret = strdup("");
+	else
+		ret = strdup(b.buf);
 out:
 	px_sb_release(&b);
 	return ret;
@@ -195,12 +212,13 @@ SQLRETURN px_connect(struct px_dbc *d, const char *in, const char *dsn,
 			ret = rc;
 			break;
 		}
-		if (attempt || !rejected(d))
+		/* never a second token to a place not verified */
+		if (attempt || !s.verified || !rejected(d))
 			goto out;
 	}
 	d->connected = 1;
 	if (out_wanted) {
-		*out = out_string(&l, real_out, t.secret);
+		*out = out_string(&l, real_out, t.secret, s.profile);
 		if (!*out) {
 			px_diag_oom(&d->diag);
 			ret = SQL_SUCCESS_WITH_INFO;
@@ -216,6 +234,12 @@ out:
 	return ret;
 }
 
+/* a length for an SQLSMALLINT: it never wraps, it stops at the top */
+static SQLSMALLINT small_len(size_t n)
+{
+	return n > SHRT_MAX ? SHRT_MAX : (SQLSMALLINT)n;
+}
+
 /* copy s into the application's buffer; 01004 when it does not fit */
 static SQLRETURN give_out(struct px_dbc *d, SQLRETURN ret, const char *s,
 			  void *buf, SQLSMALLINT max, SQLSMALLINT *len,
@@ -229,13 +253,13 @@ static SQLRETURN give_out(struct px_dbc *d, SQLRETURN ret, const char *s,
 		px_enc_put(s, PX_ENC_UTF8, strlen(s), buf,
 			   px_dm_get(NULL)->wchar_enc, c, &n);
 		if (len)
-			*len = (SQLSMALLINT)n;
+			*len = small_len(n);
 		if (c)
 			c = n < c ? n : c - 1;
 	} else {
 		n = strlen(s);
 		if (len)
-			*len = (SQLSMALLINT)n;
+			*len = small_len(n);
 		if (buf && max > 0) {
 			c = n < (size_t)max ? n : (size_t)max - 1;
 			memcpy(buf, s, c);

@@ -120,6 +120,75 @@ int px_kv_parse(struct px_kvlist *l, const char *s)
 	return 0;
 }
 
+/* libpq's white space */
+static int pq_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	       c == '\f' || c == '\v';
+}
+
+int px_conninfo_parse(struct px_kvlist *l, const char *s)
+{
+	char *val = NULL;
+	size_t n = strlen(s);
+	int ret = -2;
+
+	if (!strncmp(s, "postgresql://", 13) || !strncmp(s, "postgres://", 11))
+		return -1;
+	val = malloc(n + 1);
+	if (!val)
+		goto out;
+	while (*s) {
+		const char *k, *ke;
+		size_t o = 0;
+
+		while (pq_space(*s))
+			s++;
+		if (!*s)
+			break;
+		k = s;
+		while (*s && *s != '=' && !pq_space(*s))
+			s++;
+		ke = s;
+		while (pq_space(*s))
+			s++;
+		if (*s != '=' || ke == k) {
+			ret = -1;
+			goto out;
+		}
+		s++;
+		while (pq_space(*s))
+			s++;
+		if (*s == '\'') {
+			for (s++; *s && *s != '\''; s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				val[o++] = *s;
+			}
+			if (*s != '\'') {
+				ret = -1;
+				goto out;
+			}
+			s++;
+		} else {
+			for (; *s && !pq_space(*s); s++) {
+				if (*s == '\\' && s[1])
+					s++;
+				val[o++] = *s;
+			}
+		}
+		if (kv_add(l, k, (size_t)(ke - k), val, o, 0))
+			goto out;
+	}
+	ret = 0;
+out:
+	if (val) {
+		px_wipe(val, n + 1);
+		free(val);
+	}
+	return ret;
+}
+
 const char *px_kv_get(const struct px_kvlist *l, const char *const *keys)
 {
 	int i;

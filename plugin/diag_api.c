@@ -18,13 +18,13 @@ static int own_handle(SQLSMALLINT type, SQLHANDLE h, struct px_diag **diag,
 
 	if (type == SQL_HANDLE_ENV && (e = px_env_from(h))) {
 		*diag = &e->diag;
-		*be = e->be;
-		*real = e->real;
+		*be = e->real_nr ? e->reals[0].be : NULL;
+		*real = e->real_nr ? e->reals[0].real : NULL;
 		return 1;
 	}
 	if (type == SQL_HANDLE_DBC && (d = px_dbc_from(h))) {
 		*diag = &d->diag;
-		*be = d->be;
+		*be = d->real_be;
 		*real = d->real;
 		return 1;
 	}
@@ -110,7 +110,7 @@ static SQLRETURN diag_rec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec,
 
 		if (type != SQL_HANDLE_STMT && type != SQL_HANDLE_DESC)
 			return SQL_INVALID_HANDLE;
-		be = px_backend_active();
+		be = px_handle_be(h);
 		real = h;
 		/* what a conversion found there comes first */
 		if (px_stmt_note_get(h, &nstate, &nmsg)) {
@@ -216,7 +216,7 @@ static SQLRETURN diag_field(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec,
 	if (!own_handle(type, h, &diag, &be, &real)) {
 		if (type != SQL_HANDLE_STMT && type != SQL_HANDLE_DESC)
 			return SQL_INVALID_HANDLE;
-		return real_diag_field(px_backend_active(), type, h, rec, id,
+		return real_diag_field(px_handle_be(h), type, h, rec, id,
 				       v, n, len, wide);
 	}
 	if (rec == 0) {
@@ -308,7 +308,7 @@ static SQLRETURN error_next(SQLHENV env, SQLHDBC dbc, SQLHSTMT stmt,
 	SQLRETURN ret;
 
 	if (type == SQL_HANDLE_STMT) {
-		be = px_backend_active();
+		be = px_handle_be(stmt);
 		if (!be)
 			return SQL_INVALID_HANDLE;
 		if (wide && (be->SQLErrorW || be->SQLError))

@@ -105,7 +105,7 @@ out:
 #define PX_FWD_S(name, params, args) \
 PX_EXPORT SQLRETURN SQL_API name params \
 { \
-	struct px_backend *be = px_backend_active(); \
+	struct px_backend *be = px_handle_be(h); \
 	SQLRETURN ret = SQL_INVALID_HANDLE; \
 	\
 	if (!be || !h) \
@@ -160,7 +160,7 @@ out: \
 #define PX_WEXP_S(name, aname, params, names) \
 PX_EXPORT SQLRETURN SQL_API name params \
 { \
-	struct px_backend *be = px_backend_active(); \
+	struct px_backend *be = px_handle_be(h); \
 	SQLRETURN ret = SQL_INVALID_HANDLE; \
 	struct px_wctx x; \
 	\
@@ -263,7 +263,7 @@ char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len)
 PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 	SQLSMALLINT t, SQLPOINTER v, SQLLEN n, SQLLEN *ind)
 {
-	struct px_backend *be = px_backend_active();
+	struct px_backend *be = px_handle_be(h);
 	struct px_wctx x;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
 	size_t units = 0, cap, left, full;
@@ -390,8 +390,16 @@ PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 		e->attr_val[i] = v;
 		e->attr_len[i] = n;
 	}
-	if (e->real && e->be && e->be->SQLSetEnvAttr)
-		ret = e->be->SQLSetEnvAttr(e->real, a, v, n);
+	for (i = 0; i < e->real_nr; i++) {
+		struct px_env_real *r = &e->reals[i];
+		SQLRETURN rc;
+
+		if (!r->be->SQLSetEnvAttr)
+			continue;
+		rc = r->be->SQLSetEnvAttr(r->real, a, v, n);
+		if (!SQL_SUCCEEDED(rc))
+			ret = rc;
+	}
 unlock:
 	px_env_unlock(e);
 out:
@@ -418,8 +426,9 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 		goto give;
 	}
 	px_env_lock(e);
-	if (e->real && e->be && e->be->SQLGetEnvAttr) {
-		ret = e->be->SQLGetEnvAttr(e->real, a, v, n, len);
+	if (e->real_nr && e->reals[0].be->SQLGetEnvAttr) {
+		ret = e->reals[0].be->SQLGetEnvAttr(e->reals[0].real, a, v, n,
+						    len);
 		px_env_unlock(e);
 		goto out;
 	}
@@ -666,6 +675,50 @@ PX_EXPORT SQLRETURN SQL_API SQLGetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 	return get_connect_attr(h, a, v, n, len, 1);
 }
 
+/*
+ * A statement's implicit descriptors are handles of its driver too: the
+ * driver manager asks for all four after every allocation.
+ */
+static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
+			       SQLINTEGER n, SQLINTEGER *len, int wide)
+{
+	struct px_backend *be = px_handle_be(h);
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+
+	if (!be)
+		goto out;
+	ret = SQL_ERROR;
+	if (wide) {
+		struct px_wctx x;
+
+		/* the W twin, or the A one of an ANSI-only target */
+		gd_forget(h);
+		px_wctx_init(&x, be->SQLGetStmtAttrW, be->SQLGetStmtAttr);
+		ret = px_w_SQLGetStmtAttrW(&x, h, a, v, n, len);
+		px_stmt_note(h, &x);
+	} else if (be->SQLGetStmtAttr) {
+		ret = be->SQLGetStmtAttr(h, a, v, n, len);
+	}
+	if (SQL_SUCCEEDED(ret) && v &&
+	    (a == SQL_ATTR_APP_ROW_DESC || a == SQL_ATTR_APP_PARAM_DESC ||
+	     a == SQL_ATTR_IMP_ROW_DESC || a == SQL_ATTR_IMP_PARAM_DESC))
+		px_handle_put(*(SQLHANDLE *)v, be);
+out:
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttr(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 0);
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttrW(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 1);
+}
+
 PX_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 {
 	struct px_dbc *d = px_dbc_from(h);
@@ -761,12 +814,21 @@ PX_EXPORT SQLRETURN SQL_API SQLEndTran(SQLSMALLINT h, SQLHANDLE handle,
 	struct px_env *e;
 	struct px_dbc *d;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	int i;
 
 	if (h == SQL_HANDLE_ENV && (e = px_env_from(handle))) {
 		px_diag_clear(&e->diag);
 		ret = SQL_SUCCESS;
-		if (e->real && e->be && e->be->SQLEndTran)
-			ret = e->be->SQLEndTran(h, e->real, completion);
+		for (i = 0; i < e->real_nr; i++) {
+			struct px_env_real *r = &e->reals[i];
+			SQLRETURN rc;
+
+			if (!r->be->SQLEndTran)
+				continue;
+			rc = r->be->SQLEndTran(h, r->real, completion);
+			if (!SQL_SUCCEEDED(rc))
+				ret = rc;
+		}
 	} else if (h == SQL_HANDLE_DBC && (d = px_dbc_from(handle))) {
 		px_diag_clear(&d->diag);
 		ret = SQL_ERROR;

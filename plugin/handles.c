@@ -6,6 +6,8 @@
 #include "config.h"
 #include "plugin/px.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,30 +68,43 @@ void px_env_unlock(struct px_env *e)
 }
 
 /*
- * The real environment behind e, made once: two threads connecting at
- * once on one environment share it. 0, or -1 with a record on diag.
+ * The environment's real environment for be, made on first use, under
+ * the environment's lock: two threads connecting at once on one
+ * environment share it.
  */
-static int real_env(struct px_env *e, struct px_backend *be,
-		    struct px_diag *diag)
+static SQLHENV env_real(struct px_dbc *d, struct px_backend *be)
 {
-	int i, ret = 0;
+	struct px_env *e = d->env;
+	struct px_env_real *r;
+	SQLHENV ret = NULL;
+	int i;
 
 	px_env_lock(e);
-	if (e->real)
-		goto out;
-	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_ENV,
-					      SQL_NULL_HANDLE, &e->real))) {
-		e->real = NULL;
-		px_diag_post(diag, "IM004", "[tokenpass] the target driver "
-			     "'%s' cannot allocate an environment", be->path);
-		ret = -1;
+	for (i = 0; i < e->real_nr; i++) {
+		if (e->reals[i].be == be) {
+			ret = e->reals[i].real;
+			goto out;
+		}
+	}
+	if (e->real_nr == PX_ENV_REALS) {
+		px_diag_post(&d->diag, "IM004", "[tokenpass] one environment "
+			     "uses more than %d target drivers", PX_ENV_REALS);
 		goto out;
 	}
-	e->be = be;
+	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE,
+					      &ret))) {
+		ret = NULL;
+		px_diag_post(&d->diag, "IM004", "[tokenpass] the target driver "
+			     "'%s' cannot allocate an environment", be->path);
+		goto out;
+	}
 	for (i = 0; i < e->attr_nr; i++)
 		if (be->SQLSetEnvAttr)
-			be->SQLSetEnvAttr(e->real, e->attr_id[i],
-					  e->attr_val[i], e->attr_len[i]);
+			be->SQLSetEnvAttr(ret, e->attr_id[i], e->attr_val[i],
+					  e->attr_len[i]);
+	r = &e->reals[e->real_nr++];
+	r->be = be;
+	r->real = ret;
 out:
 	px_env_unlock(e);
 	return ret;
@@ -98,17 +113,18 @@ out:
 /* a fresh real connection with the recorded attributes */
 int px_real_dbc(struct px_dbc *d)
 {
-	struct px_env *e = d->env;
 	struct px_backend *be = d->be;
+	SQLHENV env;
 	int ret = -1;
 
-	if (real_env(e, be, &d->diag))
-		goto out;
 	if (d->real) {
-		be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
+		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 		d->real = NULL;
 	}
-	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_DBC, e->real,
+	env = env_real(d, be);
+	if (!env)
+		goto out;
+	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_DBC, env,
 					      &d->real))) {
 		d->real = NULL;
 		px_diag_post(&d->diag, "IM005", "[tokenpass] the target "
@@ -116,9 +132,83 @@ int px_real_dbc(struct px_dbc *d)
 			     be->path);
 		goto out;
 	}
+	d->real_be = be;
 	px_dbc_replay(d);
 	ret = 0;
 out:
+	return ret;
+}
+
+/*
+ * Statement and descriptor handles to their driver: a chained hash
+ * table under a lock. While the process has one real driver, every raw
+ * handle is its: no look-up at all.
+ */
+#define MAP_BUCKETS 1024
+struct map_node {
+	SQLHANDLE h;
+	struct px_backend *be;
+	struct map_node *next;
+};
+static struct map_node *map[MAP_BUCKETS];
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t bucket(SQLHANDLE h)
+{
+	uintptr_t v = (uintptr_t)h;
+
+	return (size_t)((v >> 4) ^ (v >> 14)) % MAP_BUCKETS;
+}
+
+void px_handle_put(SQLHANDLE h, struct px_backend *be)
+{
+	struct map_node *n;
+	size_t b = bucket(h);
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&map_lock);
+	for (n = map[b]; n; n = n->next)
+		if (n->h == h)
+			break;
+	if (!n && (n = malloc(sizeof(*n)))) {
+		n->h = h;
+		n->next = map[b];
+		map[b] = n;
+	}
+	if (n)
+		n->be = be;
+	pthread_mutex_unlock(&map_lock);
+}
+
+void px_handle_drop(SQLHANDLE h)
+{
+	struct map_node **p, *n;
+
+	pthread_mutex_lock(&map_lock);
+	for (p = &map[bucket(h)]; (n = *p); p = &n->next) {
+		if (n->h == h) {
+			*p = n->next;
+			free(n);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&map_lock);
+}
+
+struct px_backend *px_handle_be(SQLHANDLE h)
+{
+	struct px_backend *ret = px_backend_only();
+	struct map_node *n;
+
+	if (ret || !h)
+		return ret;
+	pthread_mutex_lock(&map_lock);
+	for (n = map[bucket(h)]; n; n = n->next)
+		if (n->h == h)
+			break;
+	ret = n ? n->be : NULL;
+	pthread_mutex_unlock(&map_lock);
 	return ret;
 }
 
@@ -140,8 +230,8 @@ static void free_dbc(struct px_dbc *d)
 {
 	int i;
 
-	if (d->real && d->be)
-		d->be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
+	if (d->real)
+		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 	for (i = 0; i < d->attr_nr; i++) {
 		if (d->attrs[i].copy) {
 			px_wipe(d->attrs[i].value, d->attrs[i].size);
@@ -212,6 +302,8 @@ PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
 			goto out;
 		}
 		ret = be->SQLAllocHandle(h, d->real, out);
+		if (SQL_SUCCEEDED(ret))
+			px_handle_put(*out, be);
 		break;
 	default:
 		break;
@@ -226,14 +318,16 @@ PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
 	struct px_env *e;
 	struct px_dbc *d;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	int i;
 
 	switch (h) {
 	case SQL_HANDLE_ENV:
 		e = px_env_from(handle);
 		if (!e)
 			goto out;
-		if (e->real && e->be)
-			e->be->SQLFreeHandle(SQL_HANDLE_ENV, e->real);
+		for (i = 0; i < e->real_nr; i++)
+			e->reals[i].be->SQLFreeHandle(SQL_HANDLE_ENV,
+						      e->reals[i].real);
 		px_diag_clear(&e->diag);
 		pthread_mutex_destroy(&e->lock);
 		e->magic = 0;
@@ -249,9 +343,11 @@ PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
 		break;
 	case SQL_HANDLE_STMT:
 	case SQL_HANDLE_DESC:
-		be = px_backend_active();
-		if (be && handle)
+		be = px_handle_be(handle);
+		if (be)
 			ret = be->SQLFreeHandle(h, handle);
+		if (SQL_SUCCEEDED(ret))
+			px_handle_drop(handle);
 		break;
 	default:
 		break;

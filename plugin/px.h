@@ -5,8 +5,8 @@
  * struct px_dbc) because the driver manager talks to them before the real
  * driver is known; it records their attributes and replays them on the
  * real handles at connect. Statement and descriptor handles are the real
- * driver's own, passed through untouched; that needs one target driver per
- * process (px_backend_active()).
+ * driver's own, passed through untouched; handles.c maps each to its
+ * driver (px_handle_be()), so one process may use several real drivers.
  *
  * Secrets: every buffer that held a token, a connection string with the
  * token in it, a wide copy of one, or the helper's output is wiped with
@@ -34,6 +34,7 @@
 struct px_backend {
 	void *dl;
 	char *path;
+	struct px_backend *next;	/* backend.c's list */
 #include "plugin/api.def"
 };
 #undef PX_FN
@@ -70,15 +71,22 @@ struct px_attr {
 #define PX_ENV_MAGIC 0x70784556u
 #define PX_DBC_MAGIC 0x70784442u
 
+/* a real environment: one per real driver the environment's DBCs use */
+#define PX_ENV_REALS 8
+struct px_env_real {
+	struct px_backend *be;
+	SQLHENV real;
+};
+
 struct px_env {
 	unsigned magic;
 	SQLINTEGER attr_id[8];
 	SQLPOINTER attr_val[8];
 	SQLINTEGER attr_len[8];
 	int attr_nr;
-	pthread_mutex_t lock;	/* attr_*, be and real */
-	struct px_backend *be;	/* set with real */
-	SQLHENV real;
+	struct px_env_real reals[PX_ENV_REALS];
+	int real_nr;
+	pthread_mutex_t lock;	/* attr_* and reals */
 	struct px_diag diag;
 };
 
@@ -88,7 +96,8 @@ struct px_dbc {
 	struct px_attr *attrs;
 	int attr_nr, attr_alloc;
 	SQLUINTEGER login_timeout;
-	struct px_backend *be;	/* set with real */
+	struct px_backend *be;	/* the target of the last connect */
+	struct px_backend *real_be;	/* real's driver */
 	SQLHDBC real;
 	int connected;
 	struct px_diag diag;
@@ -120,6 +129,13 @@ PX_HIDDEN struct px_env *px_env_from(SQLHANDLE h);
 PX_HIDDEN struct px_dbc *px_dbc_from(SQLHANDLE h);
 /* a fresh real connection for d->be, attributes replayed; -1 and diag */
 PX_HIDDEN int px_real_dbc(struct px_dbc *d);
+/*
+ * Statement and descriptor handles of the real drivers: remember whose
+ * h is, forget it, and find the driver of h (NULL when unknown).
+ */
+PX_HIDDEN void px_handle_put(SQLHANDLE h, struct px_backend *be);
+PX_HIDDEN void px_handle_drop(SQLHANDLE h);
+PX_HIDDEN struct px_backend *px_handle_be(SQLHANDLE h);
 /* replay the recorded attributes on a fresh real connection */
 PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 /* the environment's lock: its attributes and its real environment */
@@ -150,13 +166,14 @@ PX_HIDDEN void px_wctx_post(const struct px_wctx *x, struct px_diag *diag);
 
 /* backend.c */
 /*
- * Load the real driver at path (a library path), or return the one this
- * process already uses. On failure returns NULL with a record on diag.
+ * Load the real driver at path (a library path), or return it when this
+ * process already loaded it. On failure returns NULL with a record on
+ * diag, and nothing changes.
  */
 PX_HIDDEN struct px_backend *px_backend_load(const char *path,
 					     struct px_diag *diag);
-/* the target of this process, NULL before the first connect */
-PX_HIDDEN struct px_backend *px_backend_active(void);
+/* the one real driver when exactly one is loaded, else NULL */
+PX_HIDDEN struct px_backend *px_backend_only(void);
 /* odbcinst.ini name or path to a library path; NULL (and diag) if none */
 PX_HIDDEN char *px_backend_resolve(const char *target, struct px_diag *diag);
 
@@ -213,6 +230,11 @@ PX_HIDDEN int px_in_set(const char *key, const char *const *set);
  * and secret as PWD, or as AUTHENTICATOR=oauth;TOKEN with as_token.
  * A new string that holds the secret (px_free_secret), NULL on OOM.
  */
+/*
+ * Parse libpq's conninfo syntax ("k=v k='v w' ...") into l (fresh): 0,
+ * -1 when s is not in that syntax (a URI included), -2 out of memory.
+ */
+PX_HIDDEN int px_conninfo_parse(struct px_kvlist *l, const char *s);
 PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
 				  const char *user, const char *secret,
 				  int as_token);
@@ -230,22 +252,56 @@ PX_HIDDEN void px_sb_pair(struct px_sbuf *b, const char *key,
 			  const char *val, int force_braces);
 PX_HIDDEN void px_sb_release(struct px_sbuf *b);
 
-/* profiles.c: what keys mean to the real driver (NULL-ended sets) */
-extern PX_HIDDEN const char *const px_host_keys[];
-extern PX_HIDDEN const char *const px_port_keys[];
+/* profiles.c: what keys mean to each real driver */
+enum {
+	PX_ROUTE_NONE,		/* not a routing key */
+	PX_ROUTE_HOST,		/* the host: must be the credential's */
+	PX_ROUTE_PORT,		/* the port: must be the credential's */
+	PX_ROUTE_ADDR,		/* an address: must be the credential's host */
+	PX_ROUTE_ACCOUNT,	/* an account: the host's first label */
+	PX_ROUTE_CONF,		/* proxy, socket, protocol: configuration only */
+	PX_ROUTE_CONNINFO,	/* libpq options passed through: checked inside */
+};
+struct px_route_key {
+	const char *name;
+	int kind;
+};
+struct px_profile {
+	const char *name;
+	const char *lib;	/* in the library's file name, NULL: any */
+	const char *port;	/* the default port, normalised away */
+	const struct px_route_key *route;	/* ends with a NULL name */
+	const char *const *log;	/* keys that make the driver log secrets */
+	const char *const *allow;	/* more keys the application may set */
+};
+/* the profile called name, NULL when there is none */
+PX_HIDDEN const struct px_profile *px_profile_named(const char *name);
+/* the profile for the driver library at path (generic when unknown) */
+PX_HIDDEN const struct px_profile *px_profile_for(const char *path);
+/* PX_ROUTE_* of key in p */
+PX_HIDDEN int px_profile_route(const struct px_profile *p, const char *key);
+/* may an application string set key (TokenAllowKeys aside) */
+PX_HIDDEN int px_profile_allows(const struct px_profile *p, const char *key);
+/* NULL-ended sets */
 extern PX_HIDDEN const char *const px_user_keys[];
 /* never forwarded: the hook's own keys, the driver, any password */
 extern PX_HIDDEN const char *const px_strip_keys[];
+/* the hook's own keys: configuration only */
+extern PX_HIDDEN const char *const px_hook_keys[];
 extern PX_HIDDEN const char *const px_token_keys[];
 extern PX_HIDDEN const char *const px_secret_keys[];
 
 /* dsn.c: the hook's settings and the host rule */
 struct px_settings {
 	char *dsn;		/* the application's DSN, NULL when none */
+	char *section;		/* the hook's odbcinst.ini section, or NULL */
 	char *target_driver, *target_dsn, *inject, *helper, *timeout;
+	char *allow;		/* TokenAllowKeys */
 	char *host, *port, *user;
 	char *cred_host;	/* host[:port], the credential's host */
 	char *path;		/* the real driver's library */
+	const struct px_profile *profile;
+	int verified;		/* every routing key agrees with cred_host */
 };
 /*
  * Read s (fresh) for a connection: l is the application's string,
