@@ -485,17 +485,22 @@ static SQLRETURN wcall_end(struct px_wctx *x, struct wstr *s, int n, int to,
 
 /* the descriptions of wfuncs.def as struct wstr initialisers */
 #define PX_IN(p, n, u) \
-	{ DIR_IN, UNIT_##u, 1, (void *)(p), (SQLLEN)(n), NULL, 0 }
+	{ .dir = DIR_IN, .unit = UNIT_##u, .on = 1, .app = (void *)(p), \
+	  .app_len = (SQLLEN)(n) }
 #define PX_INIF(p, n, u, cond) \
-	{ DIR_IN, UNIT_##u, !!(cond), (void *)(p), (SQLLEN)(n), NULL, 0 }
+	{ .dir = DIR_IN, .unit = UNIT_##u, .on = !!(cond), \
+	  .app = (void *)(p), .app_len = (SQLLEN)(n) }
 #define PX_OUT(p, n, lp, u) \
-	{ DIR_OUT, UNIT_##u, 1, (void *)(p), (SQLLEN)(n), (void *)(lp), \
-	  sizeof(*(lp)) }
+	{ .dir = DIR_OUT, .unit = UNIT_##u, .on = 1, .app = (void *)(p), \
+	  .app_len = (SQLLEN)(n), .app_lenp = (void *)(lp), \
+	  .lensz = sizeof(*(lp)) }
 #define PX_OUTIF(p, n, lp, u, cond) \
-	{ DIR_OUT, UNIT_##u, !!(cond), (void *)(p), (SQLLEN)(n), \
-	  (void *)(lp), sizeof(*(lp)) }
+	{ .dir = DIR_OUT, .unit = UNIT_##u, .on = !!(cond), \
+	  .app = (void *)(p), .app_len = (SQLLEN)(n), \
+	  .app_lenp = (void *)(lp), .lensz = sizeof(*(lp)) }
 #define PX_FIX(p, n) \
-	{ DIR_FIX, UNIT_CH, 1, (void *)(p), (SQLLEN)(n), NULL, 0 }
+	{ .dir = DIR_FIX, .unit = UNIT_CH, .on = 1, .app = (void *)(p), \
+	  .app_len = (SQLLEN)(n) }
 /* in the call: the string, its length, the length output */
 #define PX_S(i) (px_s[i].buf)
 #define PX_L(i, n) ((__typeof__(n))px_s[i].len)
