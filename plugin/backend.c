@@ -1,12 +1,13 @@
 /*
- * The real driver: resolve TargetDriver to a library, dlopen it once per
- * process and look up every entry point of api.def in it.
+ * The real drivers: resolve TargetDriver to a library, dlopen each once
+ * per process and look up every entry point of api.def in it.
  *
- * One target driver per process: statement and descriptor handles are
- * passed through raw, so the hook can only route them when there is one
- * real driver behind it. A second, different TargetDriver in the same
- * process is refused with a diagnostic. The library is never closed (it
- * may have started threads; unixODBC's DontDLClose does the same).
+ * Several real drivers may serve one process (a BI server talks to
+ * several databases): each library gets its own struct px_backend, kept
+ * for the life of the process, and handles.c maps statement and
+ * descriptor handles to theirs. A failed load changes nothing for anyone
+ * else. A library is never closed (it may have started threads;
+ * unixODBC's DontDLClose does the same).
  */
 #include "config.h"
 #include "plugin/px.h"
@@ -19,7 +20,9 @@
 #include <string.h>
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct px_backend *active;
+/* every loaded driver, newest first; entries are never removed */
+static struct px_backend *loaded;
+static int loaded_nr;
 
 #define PX_FN(kind, name, id, params, args) \
 	{ #name, offsetof(struct px_backend, name) },
@@ -31,9 +34,11 @@ static const struct {
 };
 #undef PX_FN
 
-struct px_backend *px_backend_active(void)
+struct px_backend *px_backend_only(void)
 {
-	return __atomic_load_n(&active, __ATOMIC_ACQUIRE);
+	struct px_backend *be = __atomic_load_n(&loaded, __ATOMIC_ACQUIRE);
+
+	return __atomic_load_n(&loaded_nr, __ATOMIC_ACQUIRE) == 1 ? be : NULL;
 }
 
 char *px_backend_resolve(const char *target, struct px_diag *diag)
@@ -109,17 +114,9 @@ struct px_backend *px_backend_load(const char *path, struct px_diag *diag)
 	const char *err;
 
 	pthread_mutex_lock(&lock);
-	if (active) {
-		if (!strcmp(active->path, path))
-			ret = active;
-		else
-			px_diag_post(diag, "IM003", "[tokenpass] this process "
-				     "already uses the target driver '%s'; "
-				     "tokenpass forwards to one target driver "
-				     "per process, not also '%s'",
-				     active->path, path);
-		goto out;
-	}
+	for (ret = loaded; ret; ret = ret->next)
+		if (!strcmp(ret->path, path))
+			goto out;
 	be = calloc(1, sizeof(*be));
 	if (!be || !(be->path = strdup(path))) {
 		px_diag_post(diag, "HY001", "[tokenpass] out of memory");
@@ -136,7 +133,9 @@ struct px_backend *px_backend_load(const char *path, struct px_diag *diag)
 	}
 	if (fill(be, diag))
 		goto out;
-	__atomic_store_n(&active, be, __ATOMIC_RELEASE);
+	be->next = loaded;
+	__atomic_store_n(&loaded, be, __ATOMIC_RELEASE);
+	__atomic_store_n(&loaded_nr, loaded_nr + 1, __ATOMIC_RELEASE);
 	ret = be;
 	be = NULL;
 out:

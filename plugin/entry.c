@@ -16,7 +16,7 @@
 #define PX_FWD_S(name, params, args) \
 PX_EXPORT SQLRETURN SQL_API name params \
 { \
-	struct px_backend *be = px_backend_active(); \
+	struct px_backend *be = px_handle_be(h); \
 	SQLRETURN ret = SQL_INVALID_HANDLE; \
 	\
 	if (!be || !h) \
@@ -75,126 +75,6 @@ static int exported(SQLUSMALLINT id)
 	return 0;
 }
 
-static void free_dbc(struct px_dbc *d)
-{
-	int i;
-
-	if (d->real && d->be)
-		d->be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
-	for (i = 0; i < d->attr_nr; i++) {
-		if (d->attrs[i].is_str) {
-			px_wipe(d->attrs[i].value, d->attrs[i].size);
-			free(d->attrs[i].value);
-		}
-	}
-	free(d->attrs);
-	px_diag_clear(&d->diag);
-	d->magic = 0;
-	free(d);
-}
-
-PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
-	SQLHANDLE *out)
-{
-	struct px_backend *be;
-	struct px_env *e;
-	struct px_dbc *d;
-	SQLRETURN ret = SQL_ERROR;
-
-	if (!out)
-		goto out;
-	switch (h) {
-	case SQL_HANDLE_ENV:
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			goto out;
-		e->magic = PX_ENV_MAGIC;
-		px_diag_clear(&e->diag);
-		*out = e;
-		ret = SQL_SUCCESS;
-		break;
-	case SQL_HANDLE_DBC:
-		e = px_env_from(in);
-		if (!e) {
-			ret = SQL_INVALID_HANDLE;
-			goto out;
-		}
-		px_diag_clear(&e->diag);
-		d = calloc(1, sizeof(*d));
-		if (!d) {
-			px_diag_post(&e->diag, "HY001",
-				     "[tokenpass] out of memory");
-			goto out;
-		}
-		d->magic = PX_DBC_MAGIC;
-		d->env = e;
-		px_diag_clear(&d->diag);
-		*out = d;
-		ret = SQL_SUCCESS;
-		break;
-	case SQL_HANDLE_STMT:
-	case SQL_HANDLE_DESC:
-		d = px_dbc_from(in);
-		if (!d) {
-			ret = SQL_INVALID_HANDLE;
-			goto out;
-		}
-		px_diag_clear(&d->diag);
-		be = d->be;
-		if (!d->connected) {
-			px_diag_post(&d->diag, "08003", "[tokenpass] the "
-				     "connection is not open");
-			d->diag.ret = ret;
-			goto out;
-		}
-		ret = be->SQLAllocHandle(h, d->real, out);
-		break;
-	default:
-		break;
-	}
-out:
-	return ret;
-}
-
-PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
-{
-	struct px_backend *be;
-	struct px_env *e;
-	struct px_dbc *d;
-	SQLRETURN ret = SQL_INVALID_HANDLE;
-
-	switch (h) {
-	case SQL_HANDLE_ENV:
-		e = px_env_from(handle);
-		if (!e)
-			goto out;
-		if (e->real && e->be)
-			e->be->SQLFreeHandle(SQL_HANDLE_ENV, e->real);
-		px_diag_clear(&e->diag);
-		e->magic = 0;
-		free(e);
-		ret = SQL_SUCCESS;
-		break;
-	case SQL_HANDLE_DBC:
-		d = px_dbc_from(handle);
-		if (!d)
-			goto out;
-		free_dbc(d);
-		ret = SQL_SUCCESS;
-		break;
-	case SQL_HANDLE_STMT:
-	case SQL_HANDLE_DESC:
-		be = px_backend_active();
-		if (be && handle)
-			ret = be->SQLFreeHandle(h, handle);
-		break;
-	default:
-		break;
-	}
-out:
-	return ret;
-}
-
 PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 	SQLPOINTER v, SQLINTEGER n)
 {
@@ -222,8 +102,16 @@ PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 	e->attr_id[i] = a;
 	e->attr_val[i] = v;
 	ret = SQL_SUCCESS;
-	if (e->real && e->be && e->be->SQLSetEnvAttr)
-		ret = e->be->SQLSetEnvAttr(e->real, a, v, n);
+	for (i = 0; i < e->real_nr; i++) {
+		struct px_env_real *r = &e->reals[i];
+		SQLRETURN rc;
+
+		if (!r->be->SQLSetEnvAttr)
+			continue;
+		rc = r->be->SQLSetEnvAttr(r->real, a, v, n);
+		if (!SQL_SUCCEEDED(rc))
+			ret = rc;
+	}
 out:
 	return ret;
 }
@@ -239,8 +127,9 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
-	if (e->real && e->be && e->be->SQLGetEnvAttr) {
-		ret = e->be->SQLGetEnvAttr(e->real, a, v, n, len);
+	if (e->real_nr && e->reals[0].be->SQLGetEnvAttr) {
+		ret = e->reals[0].be->SQLGetEnvAttr(e->reals[0].real, a, v, n,
+						    len);
 		goto out;
 	}
 	if (a == SQL_ATTR_ODBC_VERSION)
@@ -414,6 +303,43 @@ PX_EXPORT SQLRETURN SQL_API SQLGetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 	return get_connect_attr(h, a, v, n, len, 1);
 }
 
+/*
+ * A statement's implicit descriptors are handles of its driver too: the
+ * driver manager asks for all four after every allocation.
+ */
+static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
+			       SQLINTEGER n, SQLINTEGER *len, int wide)
+{
+	struct px_backend *be = px_handle_be(h);
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+
+	if (!be)
+		goto out;
+	ret = SQL_ERROR;
+	if (wide && be->SQLGetStmtAttrW)
+		ret = be->SQLGetStmtAttrW(h, a, v, n, len);
+	else if (!wide && be->SQLGetStmtAttr)
+		ret = be->SQLGetStmtAttr(h, a, v, n, len);
+	if (SQL_SUCCEEDED(ret) && v &&
+	    (a == SQL_ATTR_APP_ROW_DESC || a == SQL_ATTR_APP_PARAM_DESC ||
+	     a == SQL_ATTR_IMP_ROW_DESC || a == SQL_ATTR_IMP_PARAM_DESC))
+		px_handle_put(*(SQLHANDLE *)v, be);
+out:
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttr(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 0);
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetStmtAttrW(SQLHSTMT h, SQLINTEGER a,
+	SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len)
+{
+	return get_stmt_attr(h, a, v, n, len, 1);
+}
+
 PX_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 {
 	struct px_dbc *d = px_dbc_from(h);
@@ -509,12 +435,21 @@ PX_EXPORT SQLRETURN SQL_API SQLEndTran(SQLSMALLINT h, SQLHANDLE handle,
 	struct px_env *e;
 	struct px_dbc *d;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	int i;
 
 	if (h == SQL_HANDLE_ENV && (e = px_env_from(handle))) {
 		px_diag_clear(&e->diag);
 		ret = SQL_SUCCESS;
-		if (e->real && e->be && e->be->SQLEndTran)
-			ret = e->be->SQLEndTran(h, e->real, completion);
+		for (i = 0; i < e->real_nr; i++) {
+			struct px_env_real *r = &e->reals[i];
+			SQLRETURN rc;
+
+			if (!r->be->SQLEndTran)
+				continue;
+			rc = r->be->SQLEndTran(h, r->real, completion);
+			if (!SQL_SUCCEEDED(rc))
+				ret = rc;
+		}
 	} else if (h == SQL_HANDLE_DBC && (d = px_dbc_from(handle))) {
 		px_diag_clear(&d->diag);
 		ret = SQL_ERROR;

@@ -5,8 +5,8 @@
  * struct px_dbc) because the driver manager talks to them before the real
  * driver is known; it records their attributes and replays them on the
  * real handles at connect. Statement and descriptor handles are the real
- * driver's own, passed through untouched; that needs one target driver per
- * process (px_backend_active()).
+ * driver's own, passed through untouched; handles.c maps each to its
+ * driver (px_handle_be()), so one process may use several real drivers.
  *
  * Secrets: every buffer that held a token, a connection string with the
  * token in it, a wide copy of one, or the helper's output is wiped with
@@ -29,6 +29,7 @@
 struct px_backend {
 	void *dl;
 	char *path;
+	struct px_backend *next;	/* backend.c's list */
 #include "plugin/api.def"
 };
 #undef PX_FN
@@ -59,13 +60,20 @@ struct px_attr {
 #define PX_ENV_MAGIC 0x70784556u
 #define PX_DBC_MAGIC 0x70784442u
 
+/* a real environment: one per real driver the environment's DBCs use */
+#define PX_ENV_REALS 8
+struct px_env_real {
+	struct px_backend *be;
+	SQLHENV real;
+};
+
 struct px_env {
 	unsigned magic;
 	SQLINTEGER attr_id[8];
 	SQLPOINTER attr_val[8];
 	int attr_nr;
-	struct px_backend *be;	/* set with real */
-	SQLHENV real;
+	struct px_env_real reals[PX_ENV_REALS];
+	int real_nr;
 	struct px_diag diag;
 };
 
@@ -75,7 +83,8 @@ struct px_dbc {
 	struct px_attr *attrs;
 	int attr_nr, attr_alloc;
 	SQLUINTEGER login_timeout;
-	struct px_backend *be;	/* set with real */
+	struct px_backend *be;	/* the target of the last connect */
+	struct px_backend *real_be;	/* real's driver */
 	SQLHDBC real;
 	int connected;
 	struct px_diag diag;
@@ -93,24 +102,40 @@ PX_HIDDEN SQLWCHAR *px_utf8_to_w(const char *s, size_t *units);
 PX_HIDDEN char *px_a_dup(const SQLCHAR *s, SQLLEN len);
 PX_HIDDEN int px_strcaseeq(const char *a, const char *b);
 
-/* diag.c */
+/* diag.c: the record store, a leaf */
 PX_HIDDEN void px_diag_clear(struct px_diag *d);
 /* post a record; msg is printf-style and must never hold a secret */
 PX_HIDDEN void px_diag_post(struct px_diag *d, const char *state,
 			    const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* post HY001 "out of memory" */
+PX_HIDDEN void px_diag_oom(struct px_diag *d);
+
+/* handles.c: the hook's handles, and the real ones behind them */
 PX_HIDDEN struct px_env *px_env_from(SQLHANDLE h);
 PX_HIDDEN struct px_dbc *px_dbc_from(SQLHANDLE h);
+/* a fresh real connection for d->be, attributes replayed; -1 and diag */
+PX_HIDDEN int px_real_dbc(struct px_dbc *d);
+/*
+ * Statement and descriptor handles of the real drivers: remember whose
+ * h is, forget it, and find the driver of h (NULL when unknown).
+ */
+PX_HIDDEN void px_handle_put(SQLHANDLE h, struct px_backend *be);
+PX_HIDDEN void px_handle_drop(SQLHANDLE h);
+PX_HIDDEN struct px_backend *px_handle_be(SQLHANDLE h);
+/* replay the recorded attributes on a fresh real connection */
+PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 
 /* backend.c */
 /*
- * Load the real driver at path (a library path), or return the one this
- * process already uses. On failure returns NULL with a record on diag.
+ * Load the real driver at path (a library path), or return it when this
+ * process already loaded it. On failure returns NULL with a record on
+ * diag, and nothing changes.
  */
 PX_HIDDEN struct px_backend *px_backend_load(const char *path,
 					     struct px_diag *diag);
-/* the target of this process, NULL before the first connect */
-PX_HIDDEN struct px_backend *px_backend_active(void);
+/* the one real driver when exactly one is loaded, else NULL */
+PX_HIDDEN struct px_backend *px_backend_only(void);
 /* odbcinst.ini name or path to a library path; NULL (and diag) if none */
 PX_HIDDEN char *px_backend_resolve(const char *target, struct px_diag *diag);
 
@@ -139,7 +164,7 @@ PX_HIDDEN void px_helper_run(const char *path, const char *request,
 			     int timeout_ms, struct px_helper_result *res);
 PX_HIDDEN void px_helper_result_release(struct px_helper_result *res);
 
-/* connect.c */
+/* connstr.c: connection strings */
 /* a connection string as key=value pairs, in order (tests/fuzz too) */
 struct px_kv {
 	char *key;
@@ -155,6 +180,11 @@ struct px_kvlist {
  */
 PX_HIDDEN int px_kv_parse(struct px_kvlist *l, const char *s);
 PX_HIDDEN void px_kv_release(struct px_kvlist *l);
+/* the first value of any of keys (a NULL-ended set), NULL when none */
+PX_HIDDEN const char *px_kv_get(const struct px_kvlist *l,
+				const char *const *keys);
+/* is key in the NULL-ended set, case-insensitively */
+PX_HIDDEN int px_in_set(const char *key, const char *const *set);
 /*
  * The string for the real driver: DSN=dsn (when not NULL), then l without
  * the hook's keys, DRIVER, DSN, UID and any password (and without
@@ -162,9 +192,104 @@ PX_HIDDEN void px_kv_release(struct px_kvlist *l);
  * and secret as PWD, or as AUTHENTICATOR=oauth;TOKEN with as_token.
  * A new string that holds the secret (px_free_secret), NULL on OOM.
  */
+/*
+ * Parse libpq's conninfo syntax ("k=v k='v w' ...") into l (fresh): 0,
+ * -1 when s is not in that syntax (a URI included), -2 out of memory.
+ */
+PX_HIDDEN int px_conninfo_parse(struct px_kvlist *l, const char *s);
 PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
 				  const char *user, const char *secret,
 				  int as_token);
+
+/* a growing string whose old copies are wiped: it may hold the token */
+struct px_sbuf {
+	char *buf;
+	size_t len, alloc;
+	int oom;		/* set once an allocation failed */
+};
+PX_HIDDEN void px_sb_addn(struct px_sbuf *b, const char *s, size_t n);
+PX_HIDDEN void px_sb_add(struct px_sbuf *b, const char *s);
+/* ";KEY=value", the value brace-quoted with '}' doubled when needed */
+PX_HIDDEN void px_sb_pair(struct px_sbuf *b, const char *key,
+			  const char *val, int force_braces);
+PX_HIDDEN void px_sb_release(struct px_sbuf *b);
+
+/* profiles.c: what keys mean to each real driver */
+enum {
+	PX_ROUTE_NONE,		/* not a routing key */
+	PX_ROUTE_HOST,		/* the host: must be the credential's */
+	PX_ROUTE_PORT,		/* the port: must be the credential's */
+	PX_ROUTE_ADDR,		/* an address: must be the credential's host */
+	PX_ROUTE_ACCOUNT,	/* an account: the host's first label */
+	PX_ROUTE_CONF,		/* proxy, socket, protocol: configuration only */
+	PX_ROUTE_CONNINFO,	/* libpq options passed through: checked inside */
+};
+struct px_route_key {
+	const char *name;
+	int kind;
+};
+struct px_profile {
+	const char *name;
+	const char *lib;	/* in the library's file name, NULL: any */
+	const char *port;	/* the default port, normalised away */
+	const struct px_route_key *route;	/* ends with a NULL name */
+	const char *const *log;	/* keys that make the driver log secrets */
+	const char *const *allow;	/* more keys the application may set */
+};
+/* the profile called name, NULL when there is none */
+PX_HIDDEN const struct px_profile *px_profile_named(const char *name);
+/* the profile for the driver library at path (generic when unknown) */
+PX_HIDDEN const struct px_profile *px_profile_for(const char *path);
+/* PX_ROUTE_* of key in p */
+PX_HIDDEN int px_profile_route(const struct px_profile *p, const char *key);
+/* may an application string set key (TokenAllowKeys aside) */
+PX_HIDDEN int px_profile_allows(const struct px_profile *p, const char *key);
+/* NULL-ended sets */
+extern PX_HIDDEN const char *const px_user_keys[];
+/* never forwarded: the hook's own keys, the driver, any password */
+extern PX_HIDDEN const char *const px_strip_keys[];
+/* the hook's own keys: configuration only */
+extern PX_HIDDEN const char *const px_hook_keys[];
+extern PX_HIDDEN const char *const px_token_keys[];
+extern PX_HIDDEN const char *const px_secret_keys[];
+
+/* dsn.c: the hook's settings and the host rule */
+struct px_settings {
+	char *dsn;		/* the application's DSN, NULL when none */
+	char *section;		/* the hook's odbcinst.ini section, or NULL */
+	char *target_driver, *target_dsn, *inject, *helper, *timeout;
+	char *allow;		/* TokenAllowKeys */
+	char *host, *port, *user;
+	char *cred_host;	/* host[:port], the credential's host */
+	char *path;		/* the real driver's library */
+	const struct px_profile *profile;
+	int verified;		/* every routing key agrees with cred_host */
+};
+/*
+ * Read s (fresh) for a connection: l is the application's string,
+ * dsn_arg and uid_arg SQLConnect's (or NULL). 0, or -1 with a record on
+ * d->diag; release s either way.
+ */
+PX_HIDDEN int px_settings_read(struct px_dbc *d, const struct px_kvlist *l,
+			       const char *dsn_arg, const char *uid_arg,
+			       struct px_settings *s);
+PX_HIDDEN void px_settings_release(struct px_settings *s);
+
+/* token.c: asking for the token */
+struct px_token {
+	char *secret;		/* wiped when released */
+	char *user;
+	int bearer;		/* an OAuth access token, not a password */
+};
+/*
+ * Ask for the token of s->cred_host (renew: tokenpass_renew=1); 0 with t
+ * filled (release it), else -1 with a record on d->diag.
+ */
+PX_HIDDEN int px_token_get(struct px_dbc *d, const struct px_settings *s,
+			   int renew, struct px_token *t);
+PX_HIDDEN void px_token_release(struct px_token *t);
+
+/* connect.c: the connect itself */
 /*
  * Connect d through the hook. in is the application's connection string
  * in UTF-8 (NULL for SQLConnect, with dsn and uid instead). wide says
@@ -175,7 +300,5 @@ PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
 PX_HIDDEN SQLRETURN px_connect(struct px_dbc *d, const char *in,
 			       const char *dsn, const char *uid, int wide,
 			       int out_wanted, char **out);
-/* replay the recorded attributes on a fresh real connection */
-PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 
 #endif

@@ -40,6 +40,69 @@ Driver = $PLUGIN
 
 [Stub]
 Driver = $STUB
+
+[Stub (tokenpass)]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = $FAKE
+TokenAllowKeys = Foo, Authenticator
+
+[Stub pwd]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = $FAKE
+TokenInject = pwd
+
+[Stub bogus]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = $FAKE
+TokenInject = bogus
+
+[Stub hang]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = $FAKE
+TokenTimeout = 1
+
+[Stub nohelper]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = $TRASH/nope
+
+[Stub relhelper]
+Driver = $PLUGIN
+TargetDriver = Stub
+TokenHelper = fake-helper
+
+[Missing]
+Driver = $PLUGIN
+TargetDriver = $TRASH/missing.so
+TokenHelper = $FAKE
+
+[Nope (tokenpass)]
+Driver = $PLUGIN
+TargetDriver = Nope
+TokenHelper = $FAKE
+
+[Self]
+Driver = $PLUGIN
+TargetDriver = tokenpass
+TokenHelper = $FAKE
+
+[Noconnect]
+Driver = $PLUGIN
+TargetDriver = /lib/x86_64-linux-gnu/libodbcinst.so.2
+TokenHelper = $FAKE
+
+[Notarget]
+Driver = $PLUGIN
+TokenHelper = $FAKE
+
+[Stub2]
+Driver = $PLUGIN
+TargetDriver = $TRASH/stub2.so
+TokenHelper = $FAKE
 EOF
 cat >"$TRASH/odbc/odbc.ini" <<EOF
 [stubdsn]
@@ -70,12 +133,19 @@ Server = db.example
 [stubbase2]
 Driver = Stub
 Server = evil.example
+
+[logged]
+Driver = tokenpass
+TargetDriver = Stub
+TokenHelper = $FAKE
+Server = db.example
+Debug = 1
 EOF
 : >"$TRASH/odbc/user.ini"
 ODBCSYSINI=$TRASH/odbc ODBCINI=$TRASH/odbc/user.ini
 export ODBCSYSINI ODBCINI
 
-CS="DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$FAKE;Server=db.example;UID=alice"
+CS="DRIVER={Stub (tokenpass)};Server=db.example;UID=alice"
 
 reset () {
 	rm -f "$STUB_LOG" "$FAKE_LOG"
@@ -91,9 +161,9 @@ test_expect_success 'only SQL* is exported, libodbc is not linked' '
 	test_grep "libodbcinst" deps
 '
 
-test_expect_success 'DSN-less connect: DRIVER, hook keys and the app PWD are stripped' '
+test_expect_success 'DSN-less connect: DRIVER and the app PWD are stripped' '
 	reset &&
-	"$CLIENT" "$CS;TokenTimeout=5;Foo=bar;PWD=app-pw" >out &&
+	"$CLIENT" "$CS;Foo=bar;PWD=app-pw" >out &&
 	test_grep "^rc=0" out &&
 	grep "^connect A: " "$STUB_LOG" >got &&
 	test_grep "Foo=bar" got &&
@@ -123,7 +193,7 @@ test_expect_success 'the output connection string holds no token' '
 	test_grep "^out=" out &&
 	test_grep ! -F "a;b}" out &&
 	test_grep ! "PWD" out &&
-	test_grep "^out=DRIVER=tokenpass;" out
+	test_grep "^out=DRIVER=Stub (tokenpass);" out
 '
 
 test_expect_success 'an OAuth answer is injected as AUTHENTICATOR=oauth;TOKEN' '
@@ -138,14 +208,14 @@ test_expect_success 'an OAuth answer is injected as AUTHENTICATOR=oauth;TOKEN' '
 
 test_expect_success 'TokenInject=pwd overrides the OAuth default' '
 	reset &&
-	FAKE_MODE=bearer FAKE_TOKEN=oauth-tok "$CLIENT" "$CS;TokenInject=pwd" >out &&
+	FAKE_MODE=bearer FAKE_TOKEN=oauth-tok "$CLIENT" "DRIVER={Stub pwd};Server=db.example;UID=alice" >out &&
 	test_grep "PWD={oauth-tok}" "$STUB_LOG" &&
 	test_grep ! "TOKEN=" "$STUB_LOG"
 '
 
 test_expect_success 'TokenInject=bogus is refused before any helper runs' '
 	reset &&
-	test_must_fail "$CLIENT" "$CS;TokenInject=bogus" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Stub bogus};Server=db.example" >out &&
 	test_grep "diag: HY000: \[tokenpass\] TokenInject" out &&
 	test_path_is_missing "$FAKE_LOG"
 '
@@ -220,7 +290,7 @@ test_expect_success 'a short output buffer: 01004 and the full length' '
 test_expect_success 'conflicting host keys: 28000, and the helper is never asked' '
 	reset &&
 	test_must_fail "$CLIENT" "$CS;Host=evil.example" >out &&
-	test_grep "diag: 28000: \[tokenpass\] conflicting hosts" out &&
+	test_grep "diag: 28000: \[tokenpass\] .Host. in the connection string is .evil.example., which does not agree" out &&
 	test_path_is_missing "$FAKE_LOG" &&
 	test_path_is_missing "$STUB_LOG"
 '
@@ -234,8 +304,8 @@ test_expect_success 'a target DSN naming another host: 28000' '
 
 test_expect_success 'no host at all: 28000' '
 	reset &&
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$FAKE;UID=alice" >out &&
-	test_grep "diag: 28000: \[tokenpass\] no Server" out
+	test_must_fail "$CLIENT" "DRIVER={Stub (tokenpass)};UID=alice" >out &&
+	test_grep "diag: 28000: \[tokenpass\] no host" out
 '
 
 test_expect_success 'an answer for another user is not used' '
@@ -283,14 +353,14 @@ test_expect_success 'helper exit 1: 08001 with its message' '
 
 test_expect_success 'helper missing: 08001' '
 	reset &&
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$TRASH/nope;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Stub nohelper};Server=db.example" >out &&
 	test_grep "diag: 08001: \[tokenpass\] cannot run the token helper .*nope.: No such file" out
 '
 
 test_expect_success 'helper hanging: HYT00 within TokenTimeout, and it is killed' '
 	reset &&
 	start=$(date +%s) &&
-	FAKE_MODE=hang test_must_fail "$CLIENT" "$CS;TokenTimeout=1" >out &&
+	FAKE_MODE=hang test_must_fail "$CLIENT" "DRIVER={Stub hang};Server=db.example" >out &&
 	end=$(date +%s) &&
 	test $((end - start)) -le 4 &&
 	test_grep "diag: HYT00: \[tokenpass\] the token helper .* did not answer within 1 s" out &&
@@ -312,28 +382,108 @@ test_expect_success 'SIGCHLD ignored and an empty answer: a failure, not a hang'
 
 test_expect_success 'target driver not loadable: IM003' '
 	reset &&
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$TRASH/missing.so;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Missing};Server=db.example" >out &&
 	test_grep "diag: IM003: \[tokenpass\] cannot load the target driver" out
 '
 
 test_expect_success 'target driver not in odbcinst.ini: IM003' '
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=Nope;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Nope (tokenpass)};Server=db.example" >out &&
 	test_grep "diag: IM003: \[tokenpass\] target driver .Nope. is not in odbcinst.ini" out
 '
 
 test_expect_success 'the hook as its own target: IM003, no loop' '
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=tokenpass;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Self};Server=db.example" >out &&
 	test_grep "diag: IM003: .*the tokenpass hook itself" out
 '
 
 test_expect_success 'a target without SQLDriverConnect: IM001' '
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=/lib/x86_64-linux-gnu/libodbcinst.so.2;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Noconnect};Server=db.example" >out &&
 	test_grep "diag: IM001: \[tokenpass\] the target driver" out
 '
 
 test_expect_success 'no TargetDriver: IM002' '
-	test_must_fail "$CLIENT" "DRIVER={tokenpass};TokenHelper=$FAKE;Server=db.example" >out &&
+	test_must_fail "$CLIENT" "DRIVER={Notarget};Server=db.example" >out &&
 	test_grep "diag: IM002: \[tokenpass\] no TargetDriver or TargetDSN" out
+'
+
+test_expect_success 'a hook key in the connection string: 28000 naming it, nothing runs' '
+	for key in TokenHelper tokenhelper TargetDriver TargetDSN TokenInject \
+		TokenTimeout TokenProfile TokenAllowKeys
+	do
+		reset &&
+		test_must_fail "$CLIENT" "$CS;$key={$TRASH/x}" >out &&
+		test_grep "diag: 28000: \[tokenpass\] .$key. is set in the connection string; the hook reads it only from the DSN in odbc.ini or from its driver section in odbcinst.ini" out &&
+		test_path_is_missing "$FAKE_LOG" &&
+		test_path_is_missing "$STUB_LOG" || return 1
+	done
+'
+
+test_expect_success 'hook keys through DRIVER={tokenpass}: refused, the library never loaded' '
+	reset &&
+	test_must_fail "$CLIENT" "DRIVER={tokenpass};TargetDriver=$STUB;TokenHelper=$FAKE;Server=db.example" >out &&
+	test_grep "diag: 28000: \[tokenpass\] .TargetDriver. is set in the connection string" out &&
+	test_path_is_missing "$STUB_LOG"
+'
+
+test_expect_success 'TokenHelper must be an absolute path' '
+	reset &&
+	test_must_fail "$CLIENT" "DRIVER={Stub relhelper};Server=db.example" >out &&
+	test_grep "diag: IM002: \[tokenpass\] TokenHelper .fake-helper. is not an absolute path" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'a key outside the generic profile: 28000 naming it' '
+	reset &&
+	test_must_fail "$CLIENT" "$CS;SSLmode=disable" >out &&
+	test_grep "diag: 28000: \[tokenpass\] .SSLmode. in the connection string is not a key the generic profile lets an application set" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'a proxy from the application: 28000' '
+	reset &&
+	test_must_fail "$CLIENT" "$CS;proxy=127.0.0.2:8080" >out &&
+	test_grep "diag: 28000: \[tokenpass\] .proxy. in the connection string changes where the driver connects" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'an empty or second host, a second port, an address: 28000' '
+	for extra in "Server=" "Server={}" "server=db.example;SERVER=evil" \
+		"Port=1;Port=2" "HostAddr=127.0.0.2" "Port=x"
+	do
+		reset &&
+		test_must_fail "$CLIENT" "$CS;$extra" >out &&
+		test_grep "diag: 28000: \[tokenpass\] " out &&
+		test_path_is_missing "$FAKE_LOG" || return 1
+	done
+'
+
+test_expect_success 'a log key set anywhere: no token, 28000 saying why' '
+	reset &&
+	test_must_fail "$CLIENT" "$CS;Trace=Yes" >out &&
+	test_grep "diag: 28000: \[tokenpass\] .Trace. in the connection string makes the driver write a log" out &&
+	test_path_is_missing "$FAKE_LOG" &&
+	reset &&
+	test_must_fail "$CLIENT" "DSN=logged" >out &&
+	test_grep "diag: 28000: \[tokenpass\] .Debug. in DSN .logged. makes the driver write a log" out &&
+	test_path_is_missing "$FAKE_LOG"
+'
+
+test_expect_success 'a Port that agrees with the DSN is accepted' '
+	reset &&
+	"$CLIENT" "DSN=stubdsn;Port=5433" >out &&
+	test_grep "^rc=0" out &&
+	test_grep "host=db.example:5433" "$FAKE_LOG"
+'
+
+test_expect_success 'two drivers at once; a failed connect harms no other' '
+	reset &&
+	cp "$STUB" "$TRASH/stub2.so" &&
+	test_must_fail "$CLIENT" -m "DRIVER={Missing};Server=db.example" \
+		"$CS" "DRIVER={Stub2};Server=db.example;UID=alice" >out &&
+	test_grep "^0: rc=-1" out &&
+	test_grep "^1: rc=0" out &&
+	test_grep "^2: rc=0" out &&
+	test $(grep -c "^connect A: " "$STUB_LOG") = 2
 '
 
 test_expect_success 'isql shows the hook error (SQLError must not loop)' '

@@ -65,18 +65,7 @@ test_expect_success 'rotation: ALTER ROLE + a new token, no ini touched' '
 '
 
 test_expect_success 'an app-level credential wins for its DSN only' '
-	cat >>"$ODBC_DIR/odbc.ini" <<-EOF &&
-
-	[tp2]
-	Driver = tokenpass
-	TargetDriver = PG Unicode
-	TokenHelper = $TP_BUILD_DIR/tokenpass
-	Servername = 127.0.0.1
-	Port = $PG_PORT
-	Database = odbctest
-	Username = odbcuser
-	SSLmode = disable
-	EOF
+	pg_hook_dsn tp2 "PG Unicode" &&
 	printf "pw-app\n" | tokenpass add-pat --dsn tp \
 		--host 127.0.0.1:$PG_PORT --user odbcuser &&
 	pg_password pw-app &&
@@ -120,6 +109,22 @@ test_expect_success 'the C client: ANSI and W, the output string without the tok
 	printf "%s\n" "$TOK" "se;cr" "app-given" >secrets &&
 	test_grep ! -F -f secrets out outw &&
 	test_grep ! -i "PWD=" out outw
+'
+
+test_expect_success 'two real drivers in one process (psqlodbcw and psqlodbca), both work' '
+	cat >>"$ODBC_DIR/odbcinst.ini" <<-EOF &&
+
+	[PG ANSI]
+	Driver = ${PG_DRIVER%w.so}a.so
+	EOF
+	pg_hook_dsn tpa "PG ANSI" &&
+	"$TP_BUILD_DIR/tests/odbc-stub/tp-odbc-client" -m -q "select 7" \
+		"DSN=tp" "DSN=tpa" "DSN=tp;pqopt={host=127.0.0.2}" >out;
+	test_grep "^0: rc=0" out &&
+	test_grep "^1: rc=0" out &&
+	test_grep "^2: rc=-1" out &&
+	test_grep "^0: row: 7" out &&
+	test_grep "^1: row: 7" out
 '
 
 test_done

@@ -209,13 +209,23 @@ test_setup 'a PAT for alice@db.example and the stub driver' '
 	printf "protocol=https\nhost=db.example\nusername=alice\npassword=tok-odbc-1\n\n" |
 		tokenpass store &&
 	mkdir -p "$TRASH/odbc" &&
-	printf "[tokenpass]\nDriver = %s\n\n[Stub]\nDriver = %s\n" \
-		"$TP_BUILD_DIR/plugin/.libs/libtokenpass-odbc.so" "$STUB" \
-		>"$TRASH/odbc/odbcinst.ini" &&
+	cat >"$TRASH/odbc/odbcinst.ini" <<-EOF &&
+	[tokenpass]
+	Driver = $TP_BUILD_DIR/plugin/.libs/libtokenpass-odbc.so
+
+	[Stub]
+	Driver = $STUB
+
+	[Stub (tokenpass)]
+	Driver = $TP_BUILD_DIR/plugin/.libs/libtokenpass-odbc.so
+	TargetDriver = Stub
+	TokenHelper = $TP_BUILD_DIR/tokenpass
+	TokenAllowKeys = Extra
+	EOF
 	: >"$TRASH/odbc/odbc.ini" &&
 	ODBCSYSINI=$TRASH/odbc ODBCINI=$TRASH/odbc/odbc.ini &&
 	export ODBCSYSINI ODBCINI &&
-	CS="DRIVER={tokenpass};TargetDriver=Stub;TokenHelper=$TP_BUILD_DIR/tokenpass"
+	CS="DRIVER={Stub (tokenpass)}"
 '
 
 while IFS='|' read -r title cs code state diag check
@@ -251,25 +261,25 @@ do
 	done
 done <<\EOF
 the baseline connects|$CS;Server=db.example;UID=alice|0|-||test_grep -q "PWD={tok-odbc-1}" "$STUB_LOG"
-an unbalanced brace swallows the rest|DRIVER={tokenpass};TargetDriver={Stub;TokenHelper=$TP_BUILD_DIR/tokenpass;Server=db.example;UID=alice|1|IM00[23]|target driver|:
+an unbalanced brace swallows the rest, for the driver manager|DRIVER={Stub (tokenpass);Server=db.example;UID=alice|1|01000|Can.t open lib|:
 an unbalanced brace at the end runs to the end|$CS;UID=alice;Server={db.example|0|-||test_grep -q "PWD={tok-odbc-1}" "$STUB_LOG"
 an unbalanced brace in an unknown key|$CS;Server=db.example;UID=alice;Extra={a;b|0|-||test_grep -q "Extra={a;b}" "$STUB_LOG"
 a stray closing brace|$CS;Server=db.example;UID=alice;Extra=a}b|0|-||test_grep -q "Extra={a}}b}" "$STUB_LOG"
-braces and semicolons only: no host|$CS;}}}{{{;;;==;{|1|28000|no Server|test_path_is_missing "$STUB_LOG"
+braces and semicolons only: no host|$CS;}}}{{{;;;==;{|1|28000|no host|test_path_is_missing "$STUB_LOG"
 braces and semicolons only, for the driver manager|}}}{{{;;;==;{|1|IM002|Data source name not found|:
-two different hosts|$CS;Server=db.example;UID=alice;Host=evil.example|1|28000|conflicting hosts|test_path_is_missing "$STUB_LOG"
+two different hosts|$CS;Server=db.example;UID=alice;Host=evil.example|1|28000|.Host. in the connection string is .evil.example., which does not agree|test_path_is_missing "$STUB_LOG"
 the same host twice|$CS;Server=db.example;Server=DB.EXAMPLE;UID=alice|0|-||:
-two different ports|$CS;Server=db.example;Port=1;UID=alice;Port=2|1|28000|conflicting ports|:
+two different ports|$CS;Server=db.example;Port=1;UID=alice;Port=2|1|28000|.Port. in the connection string is .2., which does not agree|:
 two users: the first one counts|$CS;Server=db.example;UID=alice;UID=mallory|0|-||test $(grep -o "UID=[a-z]*" "$STUB_LOG" | sort -u) = UID=alice
-two TargetDrivers: the first one counts|$CS;TargetDriver=Nonesuch;Server=db.example;UID=alice|0|-||:
+a TargetDriver is refused, never loaded|$CS;TargetDriver=Nonesuch;Server=db.example;UID=alice|1|28000|.TargetDriver. is set in the connection string|test_path_is_missing "$STUB_LOG"
 a 64 KiB unknown value is forwarded|$CS;Server=db.example;UID=alice;Extra=$(long 65536)|0|01004|the output connection string was truncated|test $(grep -o "Extra=x*" "$STUB_LOG" | wc -c) = 65543
 a 64 KiB host|$CS;UID=alice;Server=$(long 65536)|1|08001|exit 2.*longer than 65535|test_path_is_missing "$STUB_LOG"
 a 64 KiB user|$CS;Server=db.example;UID=$(long 65536)|1|08001|exit 2.*longer than 65535|test_path_is_missing "$STUB_LOG"
-a second, 64 KiB TokenHelper is ignored|$CS;Server=db.example;UID=alice;TokenHelper=/$(long 65535)|0|01004|truncated|test_grep -q "PWD={tok-odbc-1}" "$STUB_LOG"
-a 64 KiB TokenHelper|DRIVER={tokenpass};TargetDriver=Stub;TokenHelper=/$(long 65535);Server=db.example;UID=alice|1|08001|cannot run the token helper|test_path_is_missing "$STUB_LOG"
-a 64 KiB TargetDriver|DRIVER={tokenpass};TargetDriver=$(long 65536);Server=db.example;UID=alice|1|IM003|target driver|:
+a 64 KiB TokenHelper is refused|$CS;Server=db.example;UID=alice;TokenHelper=/$(long 65535)|1|28000|.TokenHelper. is set in the connection string|test_path_is_missing "$STUB_LOG"
+a 64 KiB TargetDriver is refused|DRIVER={tokenpass};TargetDriver=$(long 65536);Server=db.example;UID=alice|1|28000|.TargetDriver. is set in the connection string|test_path_is_missing "$STUB_LOG"
+a 64 KiB key outside the profile|$CS;Server=db.example;UID=alice;$(long 65536)=1|1|28000|\[tokenpass\] .xxxxxxxx|test_path_is_missing "$STUB_LOG"
 a 64 KiB DSN, for the driver manager|DSN=$(long 65536)|1|IM0[01][0-9]||:
-a 64 KiB TokenTimeout|$CS;Server=db.example;UID=alice;TokenTimeout=$(long 65536)|0|01004|truncated|test_grep -q "PWD={tok-odbc-1}" "$STUB_LOG"
+a 64 KiB TokenTimeout is refused|$CS;Server=db.example;UID=alice;TokenTimeout=$(long 65536)|1|28000|.TokenTimeout. is set in the connection string|test_path_is_missing "$STUB_LOG"
 EOF
 
 test_done

@@ -119,8 +119,36 @@ pg_odbc_setup () {
 	export ODBCSYSINI ODBCINI ODBC_DIR
 }
 
-# pg_dsn_less [HELPER]: a DSN-less connection string through the hook
+# pg_hook_dsn NAME TARGET [HELPER]: one more hook DSN in odbc.ini, to the
+# rig's database through the real driver TARGET
+pg_hook_dsn () {
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF
+
+	[$1]
+	Driver = tokenpass
+	TargetDriver = $2
+	TokenHelper = ${3:-$TP_BUILD_DIR/tokenpass}
+	Servername = 127.0.0.1
+	Port = $PG_PORT
+	Database = odbctest
+	Username = odbcuser
+	SSLmode = disable
+	EOF
+}
+
+# pg_dsn_less [HELPER [TIMEOUT]]: a DSN-less connection string through
+# the hook: DRIVER= names an odbcinst.ini section (made on first use)
+# whose TargetDriver is psqlODBC, with that TokenHelper and TokenTimeout
 pg_dsn_less () {
-	printf 'DRIVER={tokenpass};TargetDriver={PG Unicode};TokenHelper=%s;Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser;SSLmode=disable' \
-		"${1:-$TP_BUILD_DIR/tokenpass}" "$PG_PORT"
+	_h=${1:-$TP_BUILD_DIR/tokenpass}
+	_name="PG (tokenpass) $(printf '%s' "$_h${2:+ $2}" | cksum | cut -d" " -f1)"
+	if ! grep -qF "[$_name]" "$ODBC_DIR/odbcinst.ini"
+	then
+		printf '\n[%s]\nDriver = %s\nTargetDriver = PG Unicode\nTokenHelper = %s\nTokenAllowKeys = SSLmode\n%s' \
+			"$_name" "$TP_PLUGIN" "$_h" \
+			"${2:+TokenTimeout = $2
+}" >>"$ODBC_DIR/odbcinst.ini"
+	fi
+	printf 'DRIVER={%s};Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser;SSLmode=disable' \
+		"$_name" "$PG_PORT"
 }

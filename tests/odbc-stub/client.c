@@ -5,6 +5,7 @@
  *
  *   tp-odbc-client [-w] [-n OUTMAX] [-r REPEAT] [-q SQL] CONNSTR
  *   tp-odbc-client -c [-w] [-q SQL] DSN UID PWD      (SQLConnect)
+ *   tp-odbc-client -m [-q SQL] CONNSTR...             (all open at once)
  */
 #include <sql.h>
 #include <sqlext.h>
@@ -51,16 +52,74 @@ static void show_diag(SQLSMALLINT type, SQLHANDLE h, int wide)
 	}
 }
 
+/* run sql on dbc and print its first value, or the diagnostics */
+static void query(SQLHDBC dbc, const char *sql, const char *tag)
+{
+	SQLHSTMT st;
+	char val[256];
+	SQLLEN ind;
+
+	SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st);
+	if (SQL_SUCCEEDED(SQLExecDirect(st, (SQLCHAR *)sql, SQL_NTS)) &&
+	    SQL_SUCCEEDED(SQLFetch(st)) &&
+	    SQL_SUCCEEDED(SQLGetData(st, 1, SQL_C_CHAR, val, sizeof(val),
+				     &ind)))
+		printf("%srow: %s\n", tag, val);
+	else
+		show_diag(SQL_HANDLE_STMT, st, 0);
+	SQLFreeHandle(SQL_HANDLE_STMT, st);
+}
+
+/* connect every string in turn, all open at once, then query each */
+static int many(int n, char **cs, const char *sql)
+{
+	SQLHDBC dbc[16];
+	SQLRETURN rc[16];
+	SQLHENV env;
+	char tag[32];
+	int i, ok = 1;
+
+	if (n > 16)
+		return 2;
+	SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
+	SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
+	for (i = 0; i < n; i++) {
+		SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc[i]);
+		rc[i] = SQLDriverConnect(dbc[i], NULL, (SQLCHAR *)cs[i],
+					 SQL_NTS, NULL, 0, NULL,
+					 SQL_DRIVER_NOPROMPT);
+		printf("%d: rc=%d\n", i, rc[i]);
+		show_diag(SQL_HANDLE_DBC, dbc[i], 0);
+		if (!SQL_SUCCEEDED(rc[i]))
+			ok = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (SQL_SUCCEEDED(rc[i]) && sql) {
+			snprintf(tag, sizeof(tag), "%d: ", i);
+			query(dbc[i], sql, tag);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (SQL_SUCCEEDED(rc[i]))
+			SQLDisconnect(dbc[i]);
+		SQLFreeHandle(SQL_HANDLE_DBC, dbc[i]);
+	}
+	SQLFreeHandle(SQL_HANDLE_ENV, env);
+	return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	int wide = 0, use_connect = 0, outmax = 4096, repeat = 1, opt, r;
+	int multi = 0;
 	const char *sql = NULL;
 	SQLHENV env;
 	SQLHDBC dbc;
 	SQLRETURN rc = SQL_ERROR;
 
-	while ((opt = getopt(argc, argv, "cwn:q:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "cmwn:q:r:")) != -1) {
 		switch (opt) {
+		case 'm': multi = 1; break;
 		case 'c': use_connect = 1; break;
 		case 'w': wide = 1; break;
 		case 'n': outmax = (int)strtol(optarg, NULL, 10); break;
@@ -69,6 +128,8 @@ int main(int argc, char **argv)
 		default: return 2;
 		}
 	}
+	if (multi)
+		return many(argc - optind, argv + optind, sql);
 	if (optind + (use_connect ? 3 : 1) != argc)
 		return 2;
 	SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
@@ -116,22 +177,8 @@ int main(int argc, char **argv)
 		if (!use_connect && SQL_SUCCEEDED(rc))
 			printf("out=%s\noutlen=%d\n", out, outlen);
 		show_diag(SQL_HANDLE_DBC, dbc, wide);
-		if (SQL_SUCCEEDED(rc) && sql) {
-			SQLHSTMT st;
-			char val[256];
-			SQLLEN ind;
-
-			SQLAllocHandle(SQL_HANDLE_STMT, dbc, &st);
-			if (SQL_SUCCEEDED(SQLExecDirect(st, (SQLCHAR *)sql,
-							SQL_NTS)) &&
-			    SQL_SUCCEEDED(SQLFetch(st)) &&
-			    SQL_SUCCEEDED(SQLGetData(st, 1, SQL_C_CHAR, val,
-						     sizeof(val), &ind)))
-				printf("row: %s\n", val);
-			else
-				show_diag(SQL_HANDLE_STMT, st, 0);
-			SQLFreeHandle(SQL_HANDLE_STMT, st);
-		}
+		if (SQL_SUCCEEDED(rc) && sql)
+			query(dbc, sql, "");
 		if (SQL_SUCCEEDED(rc))
 			SQLDisconnect(dbc);
 		SQLFreeHandle(SQL_HANDLE_DBC, dbc);

@@ -1,0 +1,315 @@
+/*
+ * Handles: the hook's own ENV and DBC (struct px_env, struct px_dbc),
+ * validated by their magic, and the real driver's handles behind them,
+ * created at connect with the recorded attributes replayed.
+ */
+#include "config.h"
+#include "plugin/px.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void px_dbc_replay(struct px_dbc *d)
+{
+	struct px_backend *be = d->be;
+	int i;
+
+	for (i = 0; i < d->attr_nr; i++) {
+		struct px_attr *a = &d->attrs[i];
+		SQLINTEGER n = a->is_str ? SQL_NTS : 0;
+
+		if (a->wide && be->SQLSetConnectAttrW) {
+			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
+		} else if (be->SQLSetConnectAttr) {
+			char *c = NULL;
+
+			if (a->is_str && a->wide)
+				c = px_w_to_utf8(a->value, SQL_NTS);
+			if (a->is_str && a->wide && !c)
+				continue;
+			be->SQLSetConnectAttr(d->real, a->id,
+					      c ? c : a->value, n);
+			free(c);
+		} else if (be->SQLSetConnectAttrW && !a->is_str) {
+			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
+		}
+	}
+}
+
+/* the environment's real environment for be, made on first use */
+static SQLHENV env_real(struct px_dbc *d, struct px_backend *be)
+{
+	struct px_env *e = d->env;
+	struct px_env_real *r;
+	SQLHENV ret = NULL;
+	int i;
+
+	for (i = 0; i < e->real_nr; i++)
+		if (e->reals[i].be == be)
+			return e->reals[i].real;
+	if (e->real_nr == PX_ENV_REALS) {
+		px_diag_post(&d->diag, "IM004", "[tokenpass] one environment "
+			     "uses more than %d target drivers", PX_ENV_REALS);
+		goto out;
+	}
+	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE,
+					      &ret))) {
+		ret = NULL;
+		px_diag_post(&d->diag, "IM004", "[tokenpass] the target driver "
+			     "'%s' cannot allocate an environment", be->path);
+		goto out;
+	}
+	for (i = 0; i < e->attr_nr; i++)
+		if (be->SQLSetEnvAttr)
+			be->SQLSetEnvAttr(ret, e->attr_id[i], e->attr_val[i],
+					  0);
+	r = &e->reals[e->real_nr++];
+	r->be = be;
+	r->real = ret;
+out:
+	return ret;
+}
+
+/* a fresh real connection with the recorded attributes */
+int px_real_dbc(struct px_dbc *d)
+{
+	struct px_backend *be = d->be;
+	SQLHENV env;
+	int ret = -1;
+
+	if (d->real) {
+		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
+		d->real = NULL;
+	}
+	env = env_real(d, be);
+	if (!env)
+		goto out;
+	if (!SQL_SUCCEEDED(be->SQLAllocHandle(SQL_HANDLE_DBC, env,
+					      &d->real))) {
+		d->real = NULL;
+		px_diag_post(&d->diag, "IM005", "[tokenpass] the target "
+			     "driver '%s' cannot allocate a connection",
+			     be->path);
+		goto out;
+	}
+	d->real_be = be;
+	px_dbc_replay(d);
+	ret = 0;
+out:
+	return ret;
+}
+
+/*
+ * Statement and descriptor handles to their driver: a chained hash
+ * table under a lock. While the process has one real driver, every raw
+ * handle is its: no look-up at all.
+ */
+#define MAP_BUCKETS 1024
+struct map_node {
+	SQLHANDLE h;
+	struct px_backend *be;
+	struct map_node *next;
+};
+static struct map_node *map[MAP_BUCKETS];
+static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t bucket(SQLHANDLE h)
+{
+	uintptr_t v = (uintptr_t)h;
+
+	return (size_t)((v >> 4) ^ (v >> 14)) % MAP_BUCKETS;
+}
+
+void px_handle_put(SQLHANDLE h, struct px_backend *be)
+{
+	struct map_node *n;
+	size_t b = bucket(h);
+
+	if (!h)
+		return;
+	pthread_mutex_lock(&map_lock);
+	for (n = map[b]; n; n = n->next)
+		if (n->h == h)
+			break;
+	if (!n && (n = malloc(sizeof(*n)))) {
+		n->h = h;
+		n->next = map[b];
+		map[b] = n;
+	}
+	if (n)
+		n->be = be;
+	pthread_mutex_unlock(&map_lock);
+}
+
+void px_handle_drop(SQLHANDLE h)
+{
+	struct map_node **p, *n;
+
+	pthread_mutex_lock(&map_lock);
+	for (p = &map[bucket(h)]; (n = *p); p = &n->next) {
+		if (n->h == h) {
+			*p = n->next;
+			free(n);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&map_lock);
+}
+
+struct px_backend *px_handle_be(SQLHANDLE h)
+{
+	struct px_backend *ret = px_backend_only();
+	struct map_node *n;
+
+	if (ret || !h)
+		return ret;
+	pthread_mutex_lock(&map_lock);
+	for (n = map[bucket(h)]; n; n = n->next)
+		if (n->h == h)
+			break;
+	ret = n ? n->be : NULL;
+	pthread_mutex_unlock(&map_lock);
+	return ret;
+}
+
+struct px_env *px_env_from(SQLHANDLE h)
+{
+	struct px_env *e = h;
+
+	return e && e->magic == PX_ENV_MAGIC ? e : NULL;
+}
+
+struct px_dbc *px_dbc_from(SQLHANDLE h)
+{
+	struct px_dbc *d = h;
+
+	return d && d->magic == PX_DBC_MAGIC ? d : NULL;
+}
+
+static void free_dbc(struct px_dbc *d)
+{
+	int i;
+
+	if (d->real)
+		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
+	for (i = 0; i < d->attr_nr; i++) {
+		if (d->attrs[i].is_str) {
+			px_wipe(d->attrs[i].value, d->attrs[i].size);
+			free(d->attrs[i].value);
+		}
+	}
+	free(d->attrs);
+	px_diag_clear(&d->diag);
+	d->magic = 0;
+	free(d);
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
+	SQLHANDLE *out)
+{
+	struct px_backend *be;
+	struct px_env *e;
+	struct px_dbc *d;
+	SQLRETURN ret = SQL_ERROR;
+
+	if (!out)
+		goto out;
+	switch (h) {
+	case SQL_HANDLE_ENV:
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			goto out;
+		e->magic = PX_ENV_MAGIC;
+		px_diag_clear(&e->diag);
+		*out = e;
+		ret = SQL_SUCCESS;
+		break;
+	case SQL_HANDLE_DBC:
+		e = px_env_from(in);
+		if (!e) {
+			ret = SQL_INVALID_HANDLE;
+			goto out;
+		}
+		px_diag_clear(&e->diag);
+		d = calloc(1, sizeof(*d));
+		if (!d) {
+			px_diag_post(&e->diag, "HY001",
+				     "[tokenpass] out of memory");
+			goto out;
+		}
+		d->magic = PX_DBC_MAGIC;
+		d->env = e;
+		px_diag_clear(&d->diag);
+		*out = d;
+		ret = SQL_SUCCESS;
+		break;
+	case SQL_HANDLE_STMT:
+	case SQL_HANDLE_DESC:
+		d = px_dbc_from(in);
+		if (!d) {
+			ret = SQL_INVALID_HANDLE;
+			goto out;
+		}
+		px_diag_clear(&d->diag);
+		be = d->be;
+		if (!d->connected) {
+			px_diag_post(&d->diag, "08003", "[tokenpass] the "
+				     "connection is not open");
+			d->diag.ret = ret;
+			goto out;
+		}
+		ret = be->SQLAllocHandle(h, d->real, out);
+		if (SQL_SUCCEEDED(ret))
+			px_handle_put(*out, be);
+		break;
+	default:
+		break;
+	}
+out:
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
+{
+	struct px_backend *be;
+	struct px_env *e;
+	struct px_dbc *d;
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+	int i;
+
+	switch (h) {
+	case SQL_HANDLE_ENV:
+		e = px_env_from(handle);
+		if (!e)
+			goto out;
+		for (i = 0; i < e->real_nr; i++)
+			e->reals[i].be->SQLFreeHandle(SQL_HANDLE_ENV,
+						      e->reals[i].real);
+		px_diag_clear(&e->diag);
+		e->magic = 0;
+		free(e);
+		ret = SQL_SUCCESS;
+		break;
+	case SQL_HANDLE_DBC:
+		d = px_dbc_from(handle);
+		if (!d)
+			goto out;
+		free_dbc(d);
+		ret = SQL_SUCCESS;
+		break;
+	case SQL_HANDLE_STMT:
+	case SQL_HANDLE_DESC:
+		be = px_handle_be(handle);
+		if (be)
+			ret = be->SQLFreeHandle(h, handle);
+		if (SQL_SUCCEEDED(ret))
+			px_handle_drop(handle);
+		break;
+	default:
+		break;
+	}
+out:
+	return ret;
+}
