@@ -177,7 +177,7 @@ clients_cs () {
 	esac
 	case "$2" in
 	dsn) echo "DSN=$(clients_dsn "$1")" ;;
-	less) printf 'DRIVER={%s};Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser;SSLmode=disable\n' \
+	less) printf 'DRIVER={%s};Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser\n' \
 		"$_cl_drv" "$PG_PORT" ;;
 	*) echo >&2 "clients_cs: dsn or less, not '$2'"; return 1 ;;
 	esac
