@@ -262,9 +262,9 @@ cl_run () {
 
 # clients_rows_for [--check FN] TITLE BODY: one test per real driver
 # (psqlodbcw.so, psqlodbca.so), titled with TITLE and $ROUND (1 before
-# the rotation, 2 after). BODY runs with $DRV set to W or A and leaves the client's output
-# in 'out' (cl_run); a failing client's output is shown whole. FN checks
-# 'out' (default clients_rows).
+# the rotation, 2 after). BODY runs with $DRV set to W or A and leaves
+# the client's output in 'out' (cl_run); a failing client's output is
+# shown whole. FN checks 'out' (default clients_rows).
 clients_rows_for () {
 	_cl_check=clients_rows
 	if test "$1" = --check; then
