@@ -3,6 +3,7 @@
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 /* plain prototypes: we call libcurl through pointers */
 #define CURL_DISABLE_TYPECHECK 1
@@ -18,7 +19,9 @@
 #define CURL_FUNCS(X) \
 	X(curl_global_init_mem) X(curl_easy_init) X(curl_easy_setopt) \
 	X(curl_easy_perform) X(curl_easy_getinfo) X(curl_easy_cleanup) \
-	X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all)
+	X(curl_easy_strerror) X(curl_slist_append) X(curl_slist_free_all) \
+	X(curl_url) X(curl_url_set) X(curl_url_get) X(curl_url_cleanup) \
+	X(curl_free)
 
 static struct {
 #define X(f) __typeof__(f) *f;
@@ -102,27 +105,64 @@ static long timeout_seconds(void)
 	return HTTP_DEFAULT_TIMEOUT;
 }
 
-/* http:// is fine only when it never leaves this machine. */
+/* a part of u, or NULL when it has none (free with curl_free) */
+static char *url_part(CURLU *u, CURLUPart what)
+{
+	char *v = NULL;
+
+	if (lc.curl_url_get(u, what, &v, 0) != CURLUE_OK)
+		return NULL;
+	return v;
+}
+
+/* is host (as libcurl gives it) this machine's loopback */
+static int loopback_host(const char *host)
+{
+	struct in_addr a4;
+
+	if (!strcmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) != 1 ||
+	    strspn(host, "0123456789.") != strlen(host))
+		return 0;
+	return (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+/*
+ * https:// anywhere; plain http:// only when it never leaves this
+ * machine. The URL is taken apart by libcurl's own parser, the one that
+ * decides where the request goes, so that "http://127.0.0.1:80@evil/"
+ * is seen for what it is; a loopback URL may not carry a user or a
+ * password at all.
+ */
 static int url_allowed(const char *url)
 {
-	const char *h, *end;
-	size_t n;
+	char *scheme = NULL, *host = NULL, *user = NULL, *pw = NULL;
+	CURLU *u = lc.curl_url();
+	int ret = 0;
 
-	if (!strncmp(url, "https://", 8))
-		return 1;
-	if (strncmp(url, "http://", 7))
-		return 0;
-	h = url + 7;
-	if (!strncmp(h, "[::1]", 5))
-		return h[5] == ':' || h[5] == '/' || !h[5];
-	end = h + strcspn(h, ":/?#@");
-	if (*end == '@')
-		return 0;
-	n = (size_t)(end - h);
-	if (n == 9 && !strncmp(h, "localhost", 9))
-		return 1;
-	return n >= 9 && !strncmp(h, "127.", 4) &&
-	       strspn(h, "0123456789.") == n;
+	if (!u)
+		tp_die("out of memory parsing a URL");
+	if (lc.curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+		goto out;
+	scheme = url_part(u, CURLUPART_SCHEME);
+	host = url_part(u, CURLUPART_HOST);
+	if (!scheme || !host || !*host)
+		goto out;
+	if (!strcmp(scheme, "https")) {
+		ret = 1;
+		goto out;
+	}
+	user = url_part(u, CURLUPART_USER);
+	pw = url_part(u, CURLUPART_PASSWORD);
+	ret = !strcmp(scheme, "http") && !user && !pw && loopback_host(host);
+out:
+	lc.curl_free(scheme);
+	lc.curl_free(host);
+	lc.curl_free(user);
+	lc.curl_free(pw);
+	lc.curl_url_cleanup(u);
+	return ret;
 }
 
 struct sink {

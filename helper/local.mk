@@ -14,9 +14,11 @@ helper_libtp_a_SOURCES = \
 	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c \
 	helper/cmd_login.c helper/cmd_refresh.c \
 	helper/cmd_check.c helper/cmd_doctor.c helper/cmd_schedule.c \
-	helper/snowflake.h helper/snowflake.c
+	helper/cmd_driver.c helper/snowflake.h helper/snowflake.c
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
+helper_libtp_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTP_ODBC_HOOK='"$(odbcdriverdir)/libtokenpass-odbc.so"'
 
 # libcurl is loaded with dlopen when needed (helper/http.h says why).
 TP_LIBS = helper/libtp.a $(SECRET_LIBS) $(CJSON_LIBS) -ldl -lm

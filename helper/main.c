@@ -57,6 +57,11 @@ static const struct command commands[] = {
 	  "how often the systemd user timer renews (no argument: show it)" },
 	{ "doctor", cmd_doctor, "[--dsn DSN]",
 	  "diagnose the session bus, keyring, credentials and a DSN" },
+	{ "driver", cmd_driver,
+	  "add TARGET [--name NAME] [--user | --system] [--hook PATH] | "
+	  "list [--user | --system] | remove NAME [--user | --system]",
+	  "odbcinst.ini entries that put tokenpass in front of a real driver "
+	  "(DSN-less DRIVER={NAME})" },
 	{ "capability", cmd_capability, "",
 	  "git credential protocol: list the capabilities" },
 	{ NULL, NULL, NULL, NULL }

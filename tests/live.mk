@@ -40,6 +40,7 @@ TP_LIVE_TESTS = \
 	tests/t0502-units.t \
 	tests/t0503-doctor.t \
 	tests/t0504-docs.t \
-	tests/t0505-install.t
+	tests/t0505-install.t \
+	tests/t0506-driver.t
 TESTS += $(TP_LIVE_TESTS)
 EXTRA_DIST += $(TP_LIVE_TESTS)

@@ -292,6 +292,22 @@ test_expect_success 'an OAuth credential: authtype=Bearer for a caller that asks
 	test_no_secret rt-oauth-1 out err
 '
 
+test_expect_success 'a renewal never sends the client to a disguised http:// URL' '
+	for url in "http://127.0.0.1:80@evil.example/t" \
+		"http://127.0.0.1@evil.example/t" "http://localhost.evil.example/t" \
+		"http://user:pw@127.0.0.1:1/t" "http://127.0.0.1.nip.io/t" \
+		"ftp://127.0.0.1/t" "http:///t"
+	do
+		printf "at-old\nrt-old\n" >tokens &&
+		TP_TOKEN_URL=$url tp_store_oauth bad-url.example SVC "" 1 0 <tokens &&
+		tp_request bad-url.example SVC &&
+		tp_run out err tokenpass get &&
+		test $rc -ne 0 &&
+		test_grep "only https:// (or http:// to this machine.s loopback) is allowed" err &&
+		test_no_secret rt-old out err || return 1
+	done
+'
+
 test_expect_success 'an OAuth credential: the access token as password otherwise' '
 	tp_request oauth.example.com SVC &&
 	tp_run out err tokenpass get &&

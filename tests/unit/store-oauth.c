@@ -9,6 +9,7 @@
  * seconds (0: none). Standard input holds the access token on its first
  * line and the refresh token on its second (absent: none), so no secret
  * is ever in argv. Exits with keyring_store's code, 2 on bad usage.
+ * TP_TOKEN_URL, when set, is the stored token endpoint.
  */
 #include "helper/keyring.h"
 #include "helper/record.h"
@@ -60,7 +61,9 @@ int main(int argc, char **argv)
 	rec.expires = (time_t)exp;
 	rec.refresh_expires = (time_t)rexp;
 	rec.client_id = xstrdup("test-client");
-	rec.token_url = xstrdup("https://127.0.0.1:1/oauth/token-request");
+	rec.token_url = xstrdup(getenv("TP_TOKEN_URL") ?
+				getenv("TP_TOKEN_URL") :
+				"https://127.0.0.1:1/oauth/token-request");
 	rec.scope = xstrdup("refresh_token");
 	rec.grant = xstrdup("authorization_code");
 	rec.updated = tp_now();
