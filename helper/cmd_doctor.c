@@ -8,6 +8,7 @@
  * DSN is resolved exactly as unixODBC resolves it (ODBCINI, ODBCSYSINI,
  * ~/.odbc.ini, the system odbc.ini).
  */
+#include "common/profiles.h"
 #include "helper/commands.h"
 #include "helper/http.h"
 #include "helper/keyring.h"
@@ -232,16 +233,6 @@ static int ini_get(struct doctor *d, const char *file, const char *section,
 	return 1;
 }
 
-/* The first of the keys set in the DSN, in buf; 0 when none is. */
-static int dsn_get_any(struct doctor *d, const char *dsn,
-		       const char *const *keys, char *buf, int len)
-{
-	for (; *keys; keys++)
-		if (ini_get(d, "odbc.ini", dsn, *keys, buf, len))
-			return 1;
-	return 0;
-}
-
 /* Is this Driver= value our hook (a name or a path)? */
 static int is_tokenpass(struct doctor *d, const char *driver)
 {
@@ -327,18 +318,62 @@ out:
 	free(def);
 }
 
+/*
+ * The first value of a key of kind (PX_ROUTE_*, or -1: the user keys) in
+ * the DSN, else in its TargetDSN: the order the hook reads them in.
+ */
+static int dsn_first(struct doctor *d, const char *dsn, const char *tdsn,
+		     const struct px_profile *p, int kind, char *buf, int len)
+{
+	const char *const sections[] = { dsn, tdsn };
+	const struct px_route_key *k;
+	const char *const *u;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		if (!sections[s] || !*sections[s])
+			continue;
+		if (kind < 0) {
+			for (u = px_user_keys; *u; u++)
+				if (ini_get(d, "odbc.ini", sections[s], *u, buf,
+					    len))
+					return 1;
+			continue;
+		}
+		for (k = p->route; k->name; k++)
+			if (k->kind == kind &&
+			    ini_get(d, "odbc.ini", sections[s], k->name, buf,
+				    len))
+				return 1;
+	}
+	return 0;
+}
+
+/* the profile the hook uses for dsn (TokenProfile, else the library) */
+static const struct px_profile *dsn_profile(struct doctor *d,
+					    const char *dsn, const char *target)
+{
+	char val[INI_VALUE_MAX], path[INI_VALUE_MAX];
+	const struct px_profile *p = NULL;
+
+	if (ini_get(d, "odbc.ini", dsn, "TokenProfile", val, sizeof(val)))
+		p = px_profile_named(val);
+	if (p)
+		return p;
+	if (*target && target[0] != '/' &&
+	    ini_get(d, "odbcinst.ini", target, "Driver", path, sizeof(path)))
+		target = path;
+	return px_profile_for(target);
+}
+
 static void check_dsn(struct doctor *d, const char *dsn)
 {
-	static const char *const host_keys[] = {
-		"Server", "Servername", "Host", NULL
-	};
-	static const char *const user_keys[] = {
-		"UID", "Username", "User", NULL
-	};
 	char driver[INI_VALUE_MAX], val[INI_VALUE_MAX], port[64];
-	char user[INI_VALUE_MAX];
+	char user[INI_VALUE_MAX], tdsn[INI_VALUE_MAX] = "";
+	char target[INI_VALUE_MAX] = "";
+	const struct px_profile *p;
 	struct record rec = RECORD_INIT;
-	char *host = NULL;
+	char *host = NULL, *nport = NULL;
 	int ret;
 
 	if (load_odbcinst(d))
@@ -359,11 +394,11 @@ static void check_dsn(struct doctor *d, const char *dsn)
 	}
 	report(d, 1, "DSN '%s': Driver is tokenpass", dsn);
 	if (ini_get(d, "odbc.ini", dsn, "TargetDriver", val, sizeof(val))) {
+		snprintf(target, sizeof(target), "%s", val);
 		check_target(d, dsn, val);
 	} else if (ini_get(d, "odbc.ini", dsn, "TargetDSN", val,
 			   sizeof(val))) {
-		char target[INI_VALUE_MAX];
-
+		snprintf(tdsn, sizeof(tdsn), "%s", val);
 		if (!ini_get(d, "odbc.ini", val, "Driver", target,
 			     sizeof(target)))
 			report(d, 0, "DSN '%s': TargetDSN '%s' is not a DSN "
@@ -377,14 +412,22 @@ static void check_dsn(struct doctor *d, const char *dsn)
 		       dsn);
 	}
 
-	if (!dsn_get_any(d, dsn, host_keys, val, sizeof(val)) ||
-	    !dsn_get_any(d, dsn, user_keys, user, sizeof(user))) {
-		report(d, 0, "DSN '%s': no host or user; set 'Server' and "
-		       "'UID'", dsn);
+	/* the hook's rule (common/profiles.c): host, port, user */
+	p = dsn_profile(d, dsn, target);
+	if (!dsn_first(d, dsn, tdsn, p, PX_ROUTE_HOST, val, sizeof(val)) ||
+	    !dsn_first(d, dsn, tdsn, p, -1, user, sizeof(user))) {
+		report(d, 0, "DSN '%s': no host or user; set '%s' and "
+		       "'UID'", dsn, p->route[0].name);
 		goto out;
 	}
-	if (ini_get(d, "odbc.ini", dsn, "Port", port, sizeof(port)))
-		host = xasprintf("%s:%s", val, port);
+	if (dsn_first(d, dsn, tdsn, p, PX_ROUTE_PORT, port, sizeof(port)) &&
+	    px_profile_norm_port(p, port, &nport)) {
+		report(d, 0, "DSN '%s': the port '%s' is not a port number",
+		       dsn, port);
+		goto out;
+	}
+	if (nport)
+		host = xasprintf("%s:%s", val, nport);
 	else
 		host = xstrdup(val);
 	if (tp_normalize_host(host)) {
@@ -417,6 +460,7 @@ static void check_dsn(struct doctor *d, const char *dsn)
 	if (rec.kind == RECORD_OAUTH)
 		check_endpoint(d, dsn, host, &rec);
 out:
+	free(nport);
 	record_release(&rec);
 	free(host);
 }

@@ -14,7 +14,8 @@ helper_libtp_a_SOURCES = \
 	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c \
 	helper/cmd_login.c helper/cmd_refresh.c \
 	helper/cmd_check.c helper/cmd_doctor.c helper/cmd_schedule.c \
-	helper/cmd_driver.c helper/snowflake.h helper/snowflake.c
+	helper/cmd_driver.c helper/snowflake.h helper/snowflake.c \
+	common/profiles.h common/profiles.c
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
 helper_libtp_a_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #define IODBC_SYMBOL "iodbc_version"
@@ -45,13 +46,74 @@ out:
 	return ret;
 }
 
+/*
+ * A driver manager linked statically into the program (Debian's
+ * iodbctest) exports nothing: its own vendor tag among the caller's
+ * read-only data tells, "[iODBC]" or "[unixODBC]".
+ */
+struct tag_search {
+	uintptr_t addr;		/* the caller */
+	int found;
+};
+
+/* is addr inside one of the object's loaded segments */
+static int holds(const struct dl_phdr_info *info, uintptr_t addr)
+{
+	const ElfW(Phdr) *ph;
+	uintptr_t start;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		ph = &info->dlpi_phdr[i];
+		start = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && addr >= start &&
+		    addr - start < ph->p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+static int tag_one(struct dl_phdr_info *info, size_t size, void *data)
+{
+	static const char iodbc[] = "[iODBC]", unixodbc[] = "[unixODBC]";
+	struct tag_search *t = data;
+	const char *p;
+	size_t n;
+	int i;
+
+	if (!holds(info, t->addr))
+		return 0;
+	for (i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+			continue;
+		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
+		n = ph->p_memsz;
+		if (memmem(p, n, iodbc, sizeof(iodbc) - 1))
+			t->found |= PX_DM_IODBC;
+		if (memmem(p, n, unixodbc, sizeof(unixodbc) - 1))
+			t->found |= PX_DM_UNIXODBC;
+	}
+	return 1;
+}
+
 static int from_caller(const void *caller)
 {
+	struct tag_search t = { (uintptr_t)caller, 0 };
 	Dl_info info;
 	int ret = 0;
 
-	if (caller && dladdr(caller, &info) && info.dli_fname)
+	if (!caller || !dladdr(caller, &info))
+		goto out;
+	if (info.dli_fname)
 		ret = kind_of_file(info.dli_fname);
+	if (ret)
+		goto out;
+	dl_iterate_phdr(tag_one, &t);
+	if (t.found == PX_DM_IODBC || t.found == PX_DM_UNIXODBC)
+		ret = t.found;
+out:
 	return ret;
 }
 

@@ -11,8 +11,10 @@
  *
  * Each driver manager exports symbols of its own: iODBC iodbc_version,
  * unixODBC uodbc_get_stats. The library that called the hook first is
- * asked (dladdr on the caller's address), then the process's global
- * scope, then the list of loaded objects; unixODBC when nothing answers.
+ * asked (dladdr on the caller's address), or its vendor tag ("[iODBC]")
+ * read when it exports nothing (iODBC linked into the program, as
+ * Debian's iodbctest), then the process's global scope, then the list of
+ * loaded objects; unixODBC when nothing answers.
  */
 #ifndef PX_DM_H
 #define PX_DM_H

@@ -243,23 +243,6 @@ struct route {
 	char host_from[320], port_from[320];
 };
 
-/* a port's canonical form; NULL for the default; -1 when not a port */
-static int norm_port(const struct px_profile *p, const char *v, char **out)
-{
-	char *end;
-	long n = strtol(v, &end, 10);
-	char buf[16];
-
-	*out = NULL;
-	if (end == v || *end || n <= 0 || n > 65535)
-		return -1;
-	snprintf(buf, sizeof(buf), "%ld", n);
-	if (p->port && !strcmp(buf, p->port))
-		return 0;
-	*out = strdup(buf);
-	return *out ? 0 : -2;
-}
-
 static int disagree(struct px_dbc *d, const char *key, const char *val,
 		    const struct origin *o, const char *other,
 		    const char *other_from)
@@ -300,7 +283,7 @@ static int route_pin(struct px_dbc *d, const struct px_settings *s,
 			ret = disagree(d, key, val, o, r->host, r->host_from);
 		}
 	} else if (kind == PX_ROUTE_PORT) {
-		ret = norm_port(s->profile, val, &port);
+		ret = px_profile_norm_port(s->profile, val, &port);
 		if (ret == -1) {
 			px_diag_post(&d->diag, "28000", "[tokenpass] '%s' in "
 				     "%s is '%s', not a port number", key,
@@ -357,7 +340,7 @@ static int conninfo_check(struct px_dbc *d, const struct px_settings *s,
 				goto out;
 			}
 		} else if (!strcmp(k, "port")) {
-			rc = norm_port(s->profile, v, &port);
+			rc = px_profile_norm_port(s->profile, v, &port);
 			if (rc == -2) {
 				px_diag_oom(&d->diag);
 				goto out;
@@ -504,6 +487,7 @@ static int host_rule(struct px_dbc *d, struct px_settings *s,
 	const struct px_profile *p = s->profile;
 	struct seen_list sl = { 0 };
 	struct route r = { 0 };
+	const char *const *k;
 	struct origin app;
 	char *tdriver = NULL;
 	int i, rc = 0, ret = -1;
@@ -527,6 +511,9 @@ static int host_rule(struct px_dbc *d, struct px_settings *s,
 		tdriver = strdup(s->target_driver);
 	if (!rc && tdriver && tdriver[0] != '/')
 		rc = seen_section(&sl, p, tdriver, "odbcinst.ini",
+				  "odbcinst.ini section");
+	for (k = p->log_sections; !rc && *k; k++)
+		rc = seen_section(&sl, p, *k, "odbcinst.ini",
 				  "odbcinst.ini section");
 	if (rc) {
 		px_diag_oom(&d->diag);

@@ -7,7 +7,8 @@
 odbcdriver_LTLIBRARIES += plugin/libtokenpass-odbc.la
 plugin_libtokenpass_odbc_la_SOURCES = \
 	plugin/px.h plugin/entry.c plugin/handles.c plugin/backend.c \
-	plugin/connstr.c plugin/dsn.c plugin/profiles.c plugin/token.c \
+	plugin/connstr.c plugin/dsn.c common/profiles.h common/profiles.c \
+	plugin/token.c \
 	plugin/helper_client.c plugin/connect.c plugin/diag.c \
 	plugin/diag_api.c plugin/util.c
 plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \

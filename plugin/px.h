@@ -252,44 +252,8 @@ PX_HIDDEN void px_sb_pair(struct px_sbuf *b, const char *key,
 			  const char *val, int force_braces);
 PX_HIDDEN void px_sb_release(struct px_sbuf *b);
 
-/* profiles.c: what keys mean to each real driver */
-enum {
-	PX_ROUTE_NONE,		/* not a routing key */
-	PX_ROUTE_HOST,		/* the host: must be the credential's */
-	PX_ROUTE_PORT,		/* the port: must be the credential's */
-	PX_ROUTE_ADDR,		/* an address: must be the credential's host */
-	PX_ROUTE_ACCOUNT,	/* an account: the host's first label */
-	PX_ROUTE_CONF,		/* proxy, socket, protocol: configuration only */
-	PX_ROUTE_CONNINFO,	/* libpq options passed through: checked inside */
-};
-struct px_route_key {
-	const char *name;
-	int kind;
-};
-struct px_profile {
-	const char *name;
-	const char *lib;	/* in the library's file name, NULL: any */
-	const char *port;	/* the default port, normalised away */
-	const struct px_route_key *route;	/* ends with a NULL name */
-	const char *const *log;	/* keys that make the driver log secrets */
-	const char *const *allow;	/* more keys the application may set */
-};
-/* the profile called name, NULL when there is none */
-PX_HIDDEN const struct px_profile *px_profile_named(const char *name);
-/* the profile for the driver library at path (generic when unknown) */
-PX_HIDDEN const struct px_profile *px_profile_for(const char *path);
-/* PX_ROUTE_* of key in p */
-PX_HIDDEN int px_profile_route(const struct px_profile *p, const char *key);
-/* may an application string set key (TokenAllowKeys aside) */
-PX_HIDDEN int px_profile_allows(const struct px_profile *p, const char *key);
-/* NULL-ended sets */
-extern PX_HIDDEN const char *const px_user_keys[];
-/* never forwarded: the hook's own keys, the driver, any password */
-extern PX_HIDDEN const char *const px_strip_keys[];
-/* the hook's own keys: configuration only */
-extern PX_HIDDEN const char *const px_hook_keys[];
-extern PX_HIDDEN const char *const px_token_keys[];
-extern PX_HIDDEN const char *const px_secret_keys[];
+/* common/profiles.c: what keys mean to each real driver */
+#include "common/profiles.h"
 
 /* dsn.c: the hook's settings and the host rule */
 struct px_settings {

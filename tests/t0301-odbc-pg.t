@@ -127,4 +127,26 @@ test_expect_success 'two real drivers in one process (psqlodbcw and psqlodbca), 
 	test_grep "^1: row: 7" out
 '
 
+test_expect_success 'psqlODBC keys: abbreviations and pqopt are checked, harmless pqopt passes' '
+	C=$TP_BUILD_DIR/tests/odbc-stub/tp-odbc-client &&
+	for bad in "B3=1" "CommLog=1" "debug=1" "CX=1c305008b" \
+		"D5={port=1}" "pqopt={hostaddr=127.0.0.2}" "pqopt={service=x}" \
+		"pqopt={host=127.0.0.1,127.0.0.2}" "pqopt=postgresql://127.0.0.2/" \
+		"SERVER=127.0.0.2" "Servername=" "Port=5432"
+	do
+		test_must_fail "$C" "DSN=tp;$bad" >out &&
+		test_grep "^diag: 28000: \[tokenpass\] " out || return 1
+	done &&
+	"$C" -q "select 5" "DSN=tp;pqopt={application_name=x host=127.0.0.1}" >out &&
+	test_grep "^row: 5" out
+'
+
+test_expect_success 'psqlODBC global Debug in odbcinst.ini: the token is not injected' '
+	cp "$ODBC_DIR/odbcinst.ini" odbcinst.saved &&
+	printf "\n[PostgreSQL Unicode]\nCommLog = 1\n" >>"$ODBC_DIR/odbcinst.ini" &&
+	test_must_fail "$TP_BUILD_DIR/tests/odbc-stub/tp-odbc-client" "DSN=tp" >out;
+	cp odbcinst.saved "$ODBC_DIR/odbcinst.ini" &&
+	test_grep "^diag: 28000: \[tokenpass\] .CommLog. in odbcinst.ini section .PostgreSQL Unicode. makes the driver write a log" out
+'
+
 test_done

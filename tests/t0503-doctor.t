@@ -51,8 +51,18 @@ test_expect_success 'set up: odbc.ini and odbcinst.ini in the trash' '
 	[NoCred]
 	Driver       = tokenpass
 	TargetDriver = PG
-	Host         = nobody.example.com
+	Servername   = nobody.example.com
 	User         = NOBODY
+
+	[ViaTarget]
+	Driver       = tokenpass
+	TargetDSN    = PgBase
+
+	[PgBase]
+	Driver       = PG
+	Servername   = base.example.com
+	Port         = 5432
+	UID          = BASEUSER
 	EOF
 '
 ODBCSYSINI=$TRASH/odbc
@@ -125,6 +135,12 @@ test_expect_success 'no credential for the DSN host and user: FAIL, exit 1' '
 	tp_run out err tokenpass doctor --dsn NoCred &&
 	test $rc -eq 1 &&
 	test_grep "^FAIL  DSN .NoCred.: no credential for .NOBODY@nobody.example.com.; store one with .tokenpass add-pat --host nobody.example.com --user NOBODY." out
+'
+
+test_expect_success 'a TargetDSN set-up: host and user as the hook reads them' '
+	tp_run out err tokenpass doctor --dsn ViaTarget &&
+	test $rc -eq 1 &&
+	test_grep "^FAIL  DSN .ViaTarget.: no credential for .BASEUSER@base.example.com.;" out
 '
 
 test_setup 'a Snowflake-shaped token server and an OAuth DSN' '

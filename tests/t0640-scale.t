@@ -112,12 +112,12 @@ test_setup 'the stub driver behind the hook, a stand-in helper' '
 	chmod +x "$TRASH/helper" &&
 	printf "host=x\n\n" | "$TRASH/helper" >"$TRASH/helper.out" &&
 	grep -qx password=tok-scale "$TRASH/helper.out" &&
-	printf "[tokenpass]\nDriver = %s\n\n[Stub]\nDriver = %s\n" \
-		"$PLUGIN" "$STUB" >"$TRASH/odbc/odbcinst.ini" &&
+	printf "[Stub]\nDriver = %s\n\n[Stub (tokenpass)]\nDriver = %s\nTargetDriver = Stub\nTokenHelper = %s\n" \
+		"$STUB" "$PLUGIN" "$TRASH/helper" >"$TRASH/odbc/odbcinst.ini" &&
 	: >"$TRASH/odbc/odbc.ini" &&
 	ODBCSYSINI=$TRASH/odbc ODBCINI=$TRASH/odbc/odbc.ini &&
 	export ODBCSYSINI ODBCINI &&
-	CS="DRIVER={tokenpass};TargetDriver=Stub;TokenHelper=$TRASH/helper;Server=db.example;UID=alice"
+	CS="DRIVER={Stub (tokenpass)};Server=db.example;UID=alice"
 '
 
 test_expect_success "$CONNECTS connects in one process: flat memory" '

@@ -43,13 +43,14 @@ FUZZ_HELPER_LIBS = $(FUZZ_HELPER) $(CJSON_LIBS) -ldl -lm
 # never libodbc.
 FUZZ_PLUGIN = $(top_srcdir)/plugin/connstr.c $(top_srcdir)/plugin/util.c \
 	$(top_srcdir)/plugin/connect.c $(top_srcdir)/plugin/dsn.c \
-	$(top_srcdir)/plugin/profiles.c $(top_srcdir)/plugin/token.c \
+	$(top_srcdir)/common/profiles.c $(top_srcdir)/plugin/token.c \
 	$(top_srcdir)/plugin/handles.c $(top_srcdir)/plugin/diag.c \
 	$(top_srcdir)/plugin/diag_api.c $(top_srcdir)/plugin/backend.c \
 	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
 	$(top_srcdir)/plugin/attrs.c $(top_srcdir)/plugin/convert.c \
 	$(top_srcdir)/plugin/dm.c $(top_srcdir)/plugin/spawn.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
+	$(top_srcdir)/common/profiles.h \
 	$(top_srcdir)/plugin/api.def $(top_srcdir)/plugin/wfuncs.def \
 	$(top_srcdir)/plugin/attrs.h $(top_srcdir)/plugin/convert.h \
 	$(top_srcdir)/plugin/dm.h $(top_srcdir)/plugin/spawn.h \

@@ -16,10 +16,21 @@
  *              usual names of host, port, address and proxy keys
  */
 #include "config.h"
-#include "plugin/px.h"
+#include "common/profiles.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+/* is key in the NULL-ended set, without case */
+static int in_set(const char *key, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcasecmp(key, *set))
+			return 1;
+	return 0;
+}
 
 /* the user: picks the credential, forwarded as UID */
 const char *const px_user_keys[] = { "UID", "Username", "User", NULL };
@@ -76,6 +87,11 @@ static const struct px_route_key psqlodbc_route[] = {
 static const char *const psqlodbc_log[] = {
 	"Debug", "B2", "CommLog", "B3", "CX", NULL
 };
+/* mylog.c: getGlobalDebug() and getGlobalCommlog() read DBMS_NAME */
+static const char *const psqlodbc_log_sections[] = {
+	"PostgreSQL Unicode", "PostgreSQL ANSI", NULL
+};
+static const char *const no_sections[] = { NULL };
 static const char *const psqlodbc_allow[] = {
 	"Description", "Database", "DX", "ReadOnly", "A0", "Protocol", "A1",
 	"Fetch", "A7", "UnknownSizes", "A9", "UseDeclareFetch", "B6",
@@ -121,10 +137,11 @@ static const char *const generic_allow[] = {
 
 static const struct px_profile profiles[] = {
 	{ "snowflake", "snowflake", "443", snowflake_route, snowflake_log,
-	  snowflake_allow },
+	  snowflake_allow, no_sections },
 	{ "psqlodbc", "psqlodbc", "5432", psqlodbc_route, psqlodbc_log,
-	  psqlodbc_allow },
-	{ "generic", NULL, NULL, generic_route, generic_log, generic_allow },
+	  psqlodbc_allow, psqlodbc_log_sections },
+	{ "generic", NULL, NULL, generic_route, generic_log, generic_allow,
+	  no_sections },
 };
 #define NR_PROFILES (sizeof(profiles) / sizeof(*profiles))
 
@@ -133,7 +150,7 @@ const struct px_profile *px_profile_named(const char *name)
 	size_t i;
 
 	for (i = 0; i < NR_PROFILES; i++)
-		if (px_strcaseeq(profiles[i].name, name))
+		if (!strcasecmp(profiles[i].name, name))
 			return &profiles[i];
 	return NULL;
 }
@@ -155,7 +172,7 @@ int px_profile_route(const struct px_profile *p, const char *key)
 	const struct px_route_key *r;
 
 	for (r = p->route; r->name; r++)
-		if (px_strcaseeq(r->name, key))
+		if (!strcasecmp(r->name, key))
 			return r->kind;
 	return PX_ROUTE_NONE;
 }
@@ -164,10 +181,27 @@ int px_profile_allows(const struct px_profile *p, const char *key)
 {
 	int kind = px_profile_route(p, key);
 
-	if (px_in_set(key, structural_keys))
+	if (in_set(key, structural_keys))
 		return 1;
 	/* where it connects may come from the application, checked */
 	if (kind != PX_ROUTE_NONE && kind != PX_ROUTE_CONF)
 		return 1;
-	return px_in_set(key, p->allow);
+	return in_set(key, p->allow);
+}
+
+int px_profile_norm_port(const struct px_profile *p, const char *v,
+			 char **out)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	char buf[16];
+
+	*out = NULL;
+	if (end == v || *end || n <= 0 || n > 65535)
+		return -1;
+	snprintf(buf, sizeof(buf), "%ld", n);
+	if (p->port && !strcmp(buf, p->port))
+		return 0;
+	*out = strdup(buf);
+	return *out ? 0 : -2;
 }
