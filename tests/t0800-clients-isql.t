@@ -14,6 +14,7 @@ rows () {
 		echo "$CL_QUERY" | cl_run isql -b -v -k "$(clients_cs $DRV dsn)"'
 	clients_rows_for 'isql -k, DSN-less' '
 		echo "$CL_QUERY" | cl_run isql -b -v -k "$(clients_cs $DRV less)"'
+	# iusql makes DSN=<its argument> itself: no DSN-less row
 	clients_rows_for --check clients_rows_iusql \
 		"iusql, DSN (SQLDriverConnectW)" '
 		echo "$CL_QUERY" | cl_run iusql -b -v "$(clients_dsn $DRV)"'

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='client battery: pyodbc (8 threads, pandas, attributes) and Qt QODBC'
+test_description='client battery: pyodbc (threads, pandas, attributes), Qt'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
 . "$TP_SRC_DIR/tests/lib/clients.sh"
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='client battery: R RODBC, Perl DBD::ODBC, PHP odbc and PDO_ODBC, Tcl tdbc::odbc'
+test_description='client battery: R, Perl, PHP odbc and PDO_ODBC, Tcl tdbc'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
 . "$TP_SRC_DIR/tests/lib/clients.sh"
 

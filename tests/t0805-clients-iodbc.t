@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='client battery: iODBC (iodbctest, a W client with 4-byte SQLWCHAR)'
+test_description='client battery: iODBC (iodbctest, a 4-byte SQLWCHAR client)'
 . "$TP_SRC_DIR/tests/lib/test-lib.sh"
 . "$TP_SRC_DIR/tests/lib/clients.sh"
 

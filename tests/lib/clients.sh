@@ -1,8 +1,8 @@
 # clients.sh: the rig of the client battery (tests/t08xx): real ODBC
 # applications through the hook to PostgreSQL, with psqlodbcw.so and
 # psqlodbca.so as the real driver, under unixODBC and under iODBC. Source
-# after test-lib.sh (it brings keyring.sh, pg.sh and iodbc.sh); call clients_setup
-# from test_setup.
+# after test-lib.sh (it brings keyring.sh, pg.sh and iodbc.sh); call
+# clients_setup from test_setup.
 #
 #   clients_setup        keyring, PostgreSQL, the table 'cities', the
 #                        credential (password pw-one), the ini files
@@ -32,8 +32,8 @@
 #                        rotation (see below)
 #
 # Every client runs CL_QUERY and prints each row's one column; a row is
-# 'row: ID NAME'. The names are Zürich, 東京 and an emoji, written here in
-# octal so that this file stays ASCII.
+# 'row: ID NAME'. The names are Zurich with its u-umlaut, Tokyo in kanji
+# and an emoji, written here in octal so that this file stays ASCII.
 
 . "$TP_SRC_DIR/tests/lib/keyring.sh"
 . "$TP_SRC_DIR/tests/lib/pg.sh"
@@ -177,8 +177,8 @@ clients_cs () {
 	esac
 	case "$2" in
 	dsn) echo "DSN=$(clients_dsn "$1")" ;;
-	less) printf 'DRIVER={%s};Server=127.0.0.1;Port=%s;Database=odbctest;UID=odbcuser;SSLmode=disable\n' \
-		"$_cl_drv" "$PG_PORT" ;;
+	less) printf 'DRIVER={%s};Server=127.0.0.1;Port=%s;%s\n' \
+		"$_cl_drv" "$PG_PORT" "Database=odbctest;UID=odbcuser" ;;
 	*) echo >&2 "clients_cs: dsn or less, not '$2'"; return 1 ;;
 	esac
 }
@@ -260,11 +260,11 @@ cl_run () {
 	return $_cl_rc
 }
 
-# clients_rows_for [--check FN] TITLE BODY: one test per real driver (psqlodbcw.so,
-# psqlodbca.so), titled with TITLE and $ROUND (1 before the rotation, 2
-# after). BODY runs with $DRV set to W or A and leaves the client's output
-# in 'out' (cl_run); a failing client's output is shown whole. FN checks
-# 'out' (default clients_rows).
+# clients_rows_for [--check FN] TITLE BODY: one test per real driver
+# (psqlodbcw.so, psqlodbca.so), titled with TITLE and $ROUND (1 before
+# the rotation, 2 after). BODY runs with $DRV set to W or A and leaves
+# the client's output in 'out' (cl_run); a failing client's output is
+# shown whole. FN checks 'out' (default clients_rows).
 clients_rows_for () {
 	_cl_check=clients_rows
 	if test "$1" = --check; then
