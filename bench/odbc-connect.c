@@ -1,8 +1,10 @@
 /*
  * odbc-connect: what the ODBC hook costs per connect, in one process.
  *
- *   odbc-connect [-n N] HOOK-CONNSTR PLAIN-CONNSTR [HELPER HOST USER]
+ *   odbc-connect [-w] [-n N] HOOK-CONNSTR PLAIN-CONNSTR [HELPER HOST USER]
  *
+ * -w connects with SQLDriverConnectW (the W path), as Unicode
+ * applications do.
  * A string "@FILE" is read from FILE (keeps a password out of argv).
  * Opens and closes N connections (after 5 to warm up) with the plain
  * string first, then with the hook's; prints the median and mean of each,
@@ -11,6 +13,7 @@
  */
 #include <sql.h>
 #include <sqlext.h>
+#include <sqlucode.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +54,19 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int wide;
+
+/* cs as a 2-byte SQLWCHAR string (unixODBC's); ASCII is all we need */
+static SQLWCHAR *widen(const char *cs)
+{
+	size_t i, n = strlen(cs);
+	SQLWCHAR *w = calloc(n + 1, sizeof(*w));
+
+	for (i = 0; w && i < n; i++)
+		w[i] = (unsigned char)cs[i];
+	return w;
+}
+
 static int connect_once(SQLHENV env, const char *cs, double *ms)
 {
 	SQLCHAR state[6], msg[512];
@@ -61,8 +77,19 @@ static int connect_once(SQLHENV env, const char *cs, double *ms)
 	double t0 = now_ms();
 
 	SQLAllocHandle(SQL_HANDLE_DBC, env, &dbc);
-	rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL, 0,
-			      NULL, SQL_DRIVER_NOPROMPT);
+	if (wide) {
+		SQLWCHAR *w = widen(cs);
+
+		rc = w ? SQLDriverConnectW(dbc, NULL, w, SQL_NTS, NULL, 0,
+					   NULL, SQL_DRIVER_NOPROMPT) :
+			 SQL_ERROR;
+		if (w)
+			memset(w, 0, strlen(cs) * sizeof(*w));
+		free(w);
+	} else {
+		rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, NULL,
+				      0, NULL, SQL_DRIVER_NOPROMPT);
+	}
 	if (!SQL_SUCCEEDED(rc)) {
 		if (SQL_SUCCEEDED(SQLGetDiagRec(SQL_HANDLE_DBC, dbc, 1, state,
 						&native, msg, sizeof(msg),
@@ -160,13 +187,16 @@ int main(int argc, char **argv)
 	SQLHENV env;
 	int n = 200, opt, i;
 
-	while ((opt = getopt(argc, argv, "n:")) != -1) {
-		if (opt != 'n')
+	while ((opt = getopt(argc, argv, "wn:")) != -1) {
+		if (opt == 'w')
+			wide = 1;
+		else if (opt == 'n')
+			n = (int)strtol(optarg, NULL, 10);
+		else
 			return 2;
-		n = (int)strtol(optarg, NULL, 10);
 	}
 	if (argc - optind != 2 && argc - optind != 5) {
-		fprintf(stderr, "usage: odbc-connect [-n N] HOOK-CONNSTR "
+		fprintf(stderr, "usage: odbc-connect [-w] [-n N] HOOK-CONNSTR "
 			"PLAIN-CONNSTR [HELPER HOST USER]\n");
 		return 2;
 	}

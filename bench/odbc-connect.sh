@@ -32,17 +32,42 @@ echo "PostgreSQL 15 on 127.0.0.1:$PG_PORT, psqlODBC $(dpkg-query -W -f='${Versio
 "$TP_BUILD_DIR/bench/odbc-connect" -n "$n" "DSN=tp" "@$plain_pw" \
 	"$TP_BUILD_DIR/tokenpass" "127.0.0.1:$PG_PORT" odbcuser
 # The hook's own share: the same connects with a helper that answers at
-# once, so that tokenpass's time is out of the comparison.
-echo "-- the same with an instant stand-in for tokenpass (bench/instant-helper.c):"
+# once, so that tokenpass's time is out of the comparison; on the A and
+# the W path, to psqlodbcw.so and to the ANSI-only psqlodbca.so, each
+# against plain psqlODBC on the same path.
 cc -O2 -o "$TRASH/instant-helper" "$TP_SRC_DIR/bench/instant-helper.c"
 printf '%s\n' "$pw" >"$TRASH/instant-helper.token"
-# the hook takes TokenHelper only from configuration: a DSN of its own
-pg_hook_dsn tpi "PG Unicode" "$TRASH/instant-helper"
-"$TP_BUILD_DIR/bench/odbc-connect" -n "$n" \
-	"DSN=tpi" "@$plain_pw" \
-	"$TRASH/instant-helper" "127.0.0.1:$PG_PORT" odbcuser |
-	sed -e 's/one .tokenpass get./one instant helper/' \
-	    -e 's/hook overhead minus one get/the hook itself/'
+printf '\n[PG ANSI]\nDriver = %s/psqlodbca.so\n' "${PG_DRIVER%/*}" \
+	>>"$ODBC_DIR/odbcinst.ini"
+# [tpi] and [tpai]: the hook, instant helper; [pga]: plain psqlodbca
+for sec in "tpi:tokenpass:PG Unicode" "tpai:tokenpass:PG ANSI" \
+	   "pga:PG ANSI:"; do
+	name=${sec%%:*} rest=${sec#*:}
+	driver=${rest%%:*} target=${rest#*:}
+	{
+		printf '\n[%s]\nDriver = %s\n' "$name" "$driver"
+		test -z "$target" ||
+			printf 'TargetDriver = %s\nTokenHelper = %s\n' \
+				"$target" "$TRASH/instant-helper"
+		printf 'Servername = 127.0.0.1\nPort = %s\n' "$PG_PORT"
+		printf 'Database = odbctest\nUsername = odbcuser\n'
+		printf 'SSLmode = disable\n'
+	} >>"$ODBC_DIR/odbc.ini"
+done
+printf 'DSN=pga;UID=odbcuser;PWD={%s}' "$pw" >"$TRASH/pw-ansi"
+for run in "A psqlodbcw:tpi:$plain_pw:" "W psqlodbcw:tpi:$plain_pw:-w" \
+	   "A psqlodbca:tpai:$TRASH/pw-ansi:" \
+	   "W psqlodbca:tpai:$TRASH/pw-ansi:-w"; do
+	what=${run%%:*} rest=${run#*:}
+	dsn=${rest%%:*} rest=${rest#*:}
+	pwfile=${rest%%:*} flag=${rest#*:}
+	echo "-- $what path, instant stand-in for tokenpass (bench/instant-helper.c):"
+	"$TP_BUILD_DIR/bench/odbc-connect" $flag -n "$n" "DSN=$dsn" \
+		"@$pwfile" "$TRASH/instant-helper" "127.0.0.1:$PG_PORT" \
+		odbcuser |
+		sed -e 's/one .tokenpass get./one instant helper/' \
+		    -e 's/hook overhead minus one get/the hook itself/'
+done
 if command -v hyperfine >/dev/null 2>&1; then
 	printf 'capability[]=authtype\nprotocol=https\nhost=127.0.0.1:%s\nusername=odbcuser\ndsn=tp\n\n' \
 		"$PG_PORT" >"$TRASH/req"

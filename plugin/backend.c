@@ -14,7 +14,6 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <odbcinst.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +50,11 @@ char *px_backend_resolve(const char *target, struct px_diag *diag)
 		ret = strdup(target);
 		goto out;
 	}
-	n = SQLGetPrivateProfileString(target, "Driver64", "", buf,
-				       sizeof(buf), "odbcinst.ini");
+	n = px_dm_profile_string(target, "Driver64", "", buf, sizeof(buf),
+				 "odbcinst.ini");
 	if (n <= 0)
-		n = SQLGetPrivateProfileString(target, "Driver", "", buf,
-					       sizeof(buf), "odbcinst.ini");
+		n = px_dm_profile_string(target, "Driver", "", buf,
+					 sizeof(buf), "odbcinst.ini");
 	if (n <= 0) {
 		px_diag_post(diag, "IM003", "[tokenpass] target driver '%s' "
 			     "is not in odbcinst.ini; set TargetDriver to a "

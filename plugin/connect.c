@@ -248,22 +248,14 @@ static SQLRETURN give_out(struct px_dbc *d, SQLRETURN ret, const char *s,
 	size_t n, c;
 
 	if (wide) {
-		SQLWCHAR *w = px_utf8_to_w(s, &n);
-
-		if (!w) {
-			px_diag_oom(&d->diag);
-			return SQL_SUCCESS_WITH_INFO;
-		}
+		/* the application's SQLWCHAR: 2 or 4 bytes (dm.c) */
+		c = buf && max > 0 ? (size_t)max : 0;
+		px_enc_put(s, PX_ENC_UTF8, strlen(s), buf,
+			   px_dm_get(NULL)->wchar_enc, c, &n);
 		if (len)
 			*len = small_len(n);
-		if (buf && max > 0) {
-			c = n < (size_t)max ? n : (size_t)max - 1;
-			memcpy(buf, w, c * sizeof(*w));
-			((SQLWCHAR *)buf)[c] = 0;
-		} else {
-			c = 0;
-		}
-		free(w);
+		if (c)
+			c = n < c ? n : c - 1;
 	} else {
 		n = strlen(s);
 		if (len)
@@ -329,8 +321,8 @@ PX_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND hwnd,
 {
 	struct px_dbc *d = px_dbc_from(h);
 
-	return d ? driver_connect(d, px_w_to_utf8(in, inlen), 1, out, outmax,
-				  outlen) : SQL_INVALID_HANDLE;
+	return d ? driver_connect(d, px_app_w_to_utf8(in, inlen), 1, out,
+				  outmax, outlen) : SQL_INVALID_HANDLE;
 }
 
 /*
@@ -371,7 +363,7 @@ PX_EXPORT SQLRETURN SQL_API SQLConnectW(SQLHDBC h, SQLWCHAR *dsn,
 {
 	struct px_dbc *d = px_dbc_from(h);
 
-	return d ? connect_dsn(d, px_w_to_utf8(dsn, dsnlen),
-			       px_w_to_utf8(uid, uidlen), 1) :
+	return d ? connect_dsn(d, px_app_w_to_utf8(dsn, dsnlen),
+			       px_app_w_to_utf8(uid, uidlen), 1) :
 		   SQL_INVALID_HANDLE;
 }

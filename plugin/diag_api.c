@@ -62,38 +62,30 @@ static SQLRETURN put_a(const char *s, SQLCHAR *buf, SQLLEN max, void *len,
 	return ret;
 }
 
-/* the same for a W buffer; max and *len in characters, or bytes */
-static SQLRETURN put_w(const char *s, SQLWCHAR *buf, SQLLEN max, void *len,
+/*
+ * The same for a W buffer in the application's SQLWCHAR (2 or 4 bytes,
+ * dm.c); max and *len in characters, or bytes.
+ */
+static SQLRETURN put_w(const char *s, void *buf, SQLLEN max, void *len,
 		       int len_is_small, int bytes)
 {
-	SQLRETURN ret = SQL_SUCCESS;
-	size_t n, c, cap;
-	SQLWCHAR *w;
+	int enc = px_dm_get(NULL)->wchar_enc;
+	size_t full = 0, cap;
+	SQLLEN v;
 
-	w = px_utf8_to_w(s, &n);
-	if (!w)
-		return SQL_ERROR;
+	cap = max > 0 ? (bytes ? (size_t)max / (size_t)enc : (size_t)max) : 0;
+	if (!buf)
+		cap = 0;
+	px_enc_put(s, PX_ENC_UTF8, strlen(s), buf, enc, cap, &full);
 	if (len) {
-		SQLLEN v = bytes ? (SQLLEN)(n * sizeof(SQLWCHAR)) : (SQLLEN)n;
-
+		v = bytes ? (SQLLEN)(full * (size_t)enc) : (SQLLEN)full;
 		if (len_is_small)
 			*(SQLSMALLINT *)len = (SQLSMALLINT)v;
 		else
 			*(SQLINTEGER *)len = (SQLINTEGER)v;
 	}
-	cap = max > 0 ? (bytes ? (size_t)max / sizeof(SQLWCHAR)
-			       : (size_t)max) : 0;
-	if (buf && cap > 0) {
-		c = n < cap ? n : cap - 1;
-		memcpy(buf, w, c * sizeof(SQLWCHAR));
-		buf[c] = 0;
-		if (c < n)
-			ret = SQL_SUCCESS_WITH_INFO;
-	} else if (n) {
-		ret = SQL_SUCCESS_WITH_INFO;
-	}
-	free(w);
-	return ret;
+	/* cut, or no room at all for a string that is not empty */
+	return full && full >= cap ? SQL_SUCCESS_WITH_INFO : SQL_SUCCESS;
 }
 
 static SQLRETURN put_str(const char *s, int wide, void *buf, SQLLEN max,
@@ -114,10 +106,25 @@ static SQLRETURN diag_rec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec,
 	SQLRETURN ret;
 
 	if (!own_handle(type, h, &diag, &be, &real)) {
+		const char *nstate, *nmsg;
+
 		if (type != SQL_HANDLE_STMT && type != SQL_HANDLE_DESC)
 			return SQL_INVALID_HANDLE;
 		be = px_handle_be(h);
 		real = h;
+		/* what a conversion found there comes first */
+		if (px_stmt_note_get(h, &nstate, &nmsg)) {
+			if (rec == 1) {
+				if (state)
+					put_str(nstate, wide, state, 6, NULL,
+						1, 0);
+				if (native)
+					*native = 0;
+				return put_str(nmsg, wide, msg, max, len, 1,
+					       0);
+			}
+			rec--;
+		}
 		goto forward;
 	}
 	if (rec < 1)
@@ -135,10 +142,13 @@ static SQLRETURN diag_rec(SQLSMALLINT type, SQLHANDLE h, SQLSMALLINT rec,
 forward:
 	if (!be || !real)
 		return SQL_NO_DATA;
-	if (wide && be->SQLGetDiagRecW)
-		ret = be->SQLGetDiagRecW(type, real, rec, state, native, msg,
-					 max, len);
-	else if (!wide && be->SQLGetDiagRec)
+	if (wide && (be->SQLGetDiagRecW || be->SQLGetDiagRec)) {
+		struct px_wctx x;
+
+		px_wctx_init(&x, be->SQLGetDiagRecW, be->SQLGetDiagRec);
+		ret = px_w_SQLGetDiagRecW(&x, type, real, rec, state, native,
+					  msg, max, len);
+	} else if (!wide && be->SQLGetDiagRec)
 		ret = be->SQLGetDiagRec(type, real, rec, state, native, msg,
 					max, len);
 	else
@@ -181,8 +191,13 @@ static SQLRETURN real_diag_field(struct px_backend *be, SQLSMALLINT type,
 {
 	if (!be || !real)
 		return SQL_NO_DATA;
-	if (wide && be->SQLGetDiagFieldW)
-		return be->SQLGetDiagFieldW(type, real, rec, id, v, n, len);
+	if (wide && (be->SQLGetDiagFieldW || be->SQLGetDiagField)) {
+		struct px_wctx x;
+
+		px_wctx_init(&x, be->SQLGetDiagFieldW, be->SQLGetDiagField);
+		return px_w_SQLGetDiagFieldW(&x, type, real, rec, id, v, n,
+					     len);
+	}
 	if (!wide && be->SQLGetDiagField)
 		return be->SQLGetDiagField(type, real, rec, id, v, n, len);
 	return SQL_NO_DATA;
@@ -264,6 +279,18 @@ PX_EXPORT SQLRETURN SQL_API SQLGetDiagFieldW(SQLSMALLINT h, SQLHANDLE handle,
 	return diag_field(h, handle, rec, id, v, n, len, 1);
 }
 
+/* the real driver's next record for a W caller, converted as needed */
+static SQLRETURN real_error_w(struct px_backend *be, SQLHENV env, SQLHDBC dbc,
+			      SQLHSTMT stmt, void *state, SQLINTEGER *native,
+			      void *msg, SQLSMALLINT max, SQLSMALLINT *len)
+{
+	struct px_wctx x;
+
+	px_wctx_init(&x, be->SQLErrorW, be->SQLError);
+	return px_w_SQLErrorW(&x, env, dbc, stmt, state, native, msg, max,
+			      len);
+}
+
 /*
  * SQLError: the next record not yet handed out. The real driver's own
  * SQLError if it has one, else its SQLGetDiagRec with our own cursor.
@@ -284,10 +311,10 @@ static SQLRETURN error_next(SQLHENV env, SQLHDBC dbc, SQLHSTMT stmt,
 		be = px_handle_be(stmt);
 		if (!be)
 			return SQL_INVALID_HANDLE;
-		if (wide && be->SQLErrorW)
-			return be->SQLErrorW(SQL_NULL_HENV, SQL_NULL_HDBC,
-					     stmt, state, native, msg, max,
-					     len);
+		if (wide && (be->SQLErrorW || be->SQLError))
+			return real_error_w(be, SQL_NULL_HENV, SQL_NULL_HDBC,
+					    stmt, state, native, msg, max,
+					    len);
 		if (!wide && be->SQLError)
 			return be->SQLError(SQL_NULL_HENV, SQL_NULL_HDBC,
 					    stmt, state, native, msg, max,
@@ -305,11 +332,11 @@ static SQLRETURN error_next(SQLHENV env, SQLHDBC dbc, SQLHSTMT stmt,
 	}
 	if (!be || !real)
 		return SQL_NO_DATA;
-	if (wide && be->SQLErrorW)
-		return be->SQLErrorW(type == SQL_HANDLE_ENV ? real : NULL,
-				     type == SQL_HANDLE_DBC ? real : NULL,
-				     SQL_NULL_HSTMT, state, native, msg, max,
-				     len);
+	if (wide && (be->SQLErrorW || be->SQLError))
+		return real_error_w(be, type == SQL_HANDLE_ENV ? real : NULL,
+				    type == SQL_HANDLE_DBC ? real : NULL,
+				    SQL_NULL_HSTMT, state, native, msg, max,
+				    len);
 	if (!wide && be->SQLError)
 		return be->SQLError(type == SQL_HANDLE_ENV ? real : NULL,
 				    type == SQL_HANDLE_DBC ? real : NULL,

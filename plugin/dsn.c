@@ -21,7 +21,6 @@
 #include "plugin/px.h"
 
 #include <dlfcn.h>
-#include <odbcinst.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +37,7 @@ static char *ini_get(const char *section, const char *key, const char *file)
 
 	if (!section || !*section)
 		return NULL;
-	n = SQLGetPrivateProfileString(section, key, "", buf, sizeof(buf),
-				       file);
+	n = px_dm_profile_string(section, key, "", buf, sizeof(buf), file);
 	if (n <= 0 || !buf[0])
 		return NULL;
 	return strdup(buf);
@@ -56,8 +54,7 @@ static char *ini_keys(const char *section, const char *file)
 	buf = malloc(KEYS_MAX);
 	if (!buf)
 		return NULL;
-	n = SQLGetPrivateProfileString(section, NULL, "", buf, KEYS_MAX - 1,
-				       file);
+	n = px_dm_profile_string(section, NULL, "", buf, KEYS_MAX - 1, file);
 	if (n <= 0) {
 		free(buf);
 		return NULL;

@@ -7,10 +7,99 @@
 #include "config.h"
 #include "plugin/px.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PX_EXPAND(...) __VA_ARGS__
+
+/*
+ * SQLGetData with SQL_C_WCHAR where the target cannot answer in the
+ * application's SQLWCHAR: an ANSI-only target (asked for SQL_C_CHAR,
+ * UTF-8), or a 4-byte application (iODBC) in front of a UTF-16 one. The
+ * whole value is fetched and converted on the first call for a column,
+ * then handed out in pieces, as SQLGetData does, from this thread's copy.
+ */
+#define GETDATA_MAX (16 * 1024 * 1024)
+
+static __thread struct {
+	SQLHSTMT h;
+	SQLUSMALLINT col;
+	unsigned char *buf;	/* in the application's SQLWCHAR */
+	size_t units, off;
+	int enc;
+} gd;
+
+static void gd_drop(void)
+{
+	px_enc_free(gd.buf, gd.units, gd.enc ? gd.enc : 1);
+	memset(&gd, 0, sizeof(gd));
+}
+
+/* any other call on the statement (SQLFetch...) ends a partial read */
+static void gd_forget(SQLHSTMT h)
+{
+	if (gd.h == h && h)
+		gd_drop();
+}
+
+/* the whole value from the target in encoding to; 1 NULL, 0, or -1 */
+static int gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
+		    int to, SQLRETURN *rc, void **out, size_t *units)
+{
+	SQLSMALLINT type = to == PX_ENC_UTF8 ? SQL_C_CHAR : SQL_C_WCHAR;
+	size_t size = 4096, used = 0, grow;
+	unsigned char *buf = malloc(size), *nbuf;
+	SQLLEN ind = 0;
+	int ret = -1;
+
+	while (buf) {
+		*rc = be->SQLGetData(h, c, type, buf + used,
+				     (SQLLEN)(size - used), &ind);
+		if (*rc == SQL_NO_DATA && used) {
+			*rc = SQL_SUCCESS;
+			break;
+		}
+		if (!SQL_SUCCEEDED(*rc))
+			goto out;
+		if (ind == SQL_NULL_DATA) {
+			ret = 1;
+			goto out;
+		}
+		if (*rc == SQL_SUCCESS) {
+			used += ind >= 0 && (size_t)ind < size - used ?
+				(size_t)ind : px_enc_len(buf + used, to,
+							  SQL_NTS) * to;
+			break;
+		}
+		/* cut: all but the terminator arrived; ask for the rest */
+		used = size - (size_t)to;
+		grow = ind > 0 ? used + (size_t)ind + (size_t)to : size * 2;
+		if (grow <= size)
+			grow = size * 2;
+		if (grow > GETDATA_MAX) {
+			*rc = SQL_ERROR;
+			goto out;
+		}
+		nbuf = realloc(buf, grow);
+		if (!nbuf)
+			goto out;
+		buf = nbuf;
+		size = grow;
+	}
+	if (!buf)
+		goto out;
+	*units = used / (size_t)to;
+	*out = buf;
+	buf = NULL;
+	ret = 0;
+out:
+	if (buf) {
+		explicit_bzero(buf, size);
+		free(buf);
+	}
+	return ret;
+}
 
 /* S: the real driver's own statement or descriptor handle */
 #define PX_FWD_S(name, params, args) \
@@ -21,6 +110,7 @@ PX_EXPORT SQLRETURN SQL_API name params \
 	\
 	if (!be || !h) \
 		goto out; \
+	gd_forget(h); \
 	ret = SQL_ERROR; \
 	if (!be->name) \
 		goto out; \
@@ -54,10 +144,192 @@ out: \
 }
 
 #define PX_FWD_H(name, params, args)
+#define PX_FWD_W(name, params, args)
 
 #define PX_FN(kind, name, id, params, args) PX_FWD_##kind(name, params, args)
 #include "plugin/api.def"
 #undef PX_FN
+
+/*
+ * The W functions with strings (wfuncs.def): through px_w_<name>(), which
+ * passes a UTF-16 application's call through untouched when the target
+ * has the W function, and converts otherwise. What it finds goes on the
+ * connection's diagnostics, or for a statement or descriptor handle of
+ * the real driver into this thread's note (px_stmt_note()).
+ */
+#define PX_WEXP_S(name, aname, params, names) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_backend *be = px_handle_be(h); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wctx x; \
+	\
+	if (!be || !h) \
+		goto out; \
+	gd_forget(h); \
+	px_wctx_init(&x, be->name, be->aname); \
+	ret = px_w_##name(&x, PX_EXPAND names); \
+	px_stmt_note(h, &x); \
+out: \
+	return ret; \
+}
+
+#define PX_WEXP_C(name, aname, params, names) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_dbc *d = px_dbc_from(h); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wctx x; \
+	\
+	if (!d) \
+		goto out; \
+	px_diag_clear(&d->diag); \
+	ret = SQL_ERROR; \
+	if (!d->connected) { \
+		px_diag_post(&d->diag, "08003", \
+			     "[tokenpass] the connection is not open"); \
+		goto done; \
+	} \
+	px_wctx_init(&x, d->be->name, d->be->aname); \
+	h = d->real; \
+	ret = px_w_##name(&x, PX_EXPAND names); \
+	px_wctx_post(&x, &d->diag); \
+done: \
+	d->diag.ret = ret; \
+out: \
+	return ret; \
+}
+
+#define PX_WEXP_H(name, aname, params, names)
+#define PX_WFN(kind, name, aname, params, names, strs, args) \
+	PX_WEXP_##kind(name, aname, params, names)
+#include "plugin/wfuncs.def"
+#undef PX_WFN
+
+/* this thread's note on a real statement or descriptor handle */
+static __thread struct {
+	SQLHANDLE h;
+	char state[6];
+	char msg[160];
+} note;
+
+void px_stmt_note(SQLHANDLE h, const struct px_wctx *x)
+{
+	note.h = x->state[0] ? h : NULL;
+	memcpy(note.state, x->state, sizeof(note.state));
+	memcpy(note.msg, x->msg, sizeof(note.msg));
+}
+
+int px_stmt_note_get(SQLHANDLE h, const char **state, const char **msg)
+{
+	int ret = 0;
+
+	if (h && note.h == h) {
+		*state = note.state;
+		*msg = note.msg;
+		ret = 1;
+	}
+	return ret;
+}
+
+void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa)
+{
+	memset(x, 0, sizeof(*x));
+	x->app_enc = px_dm_get(NULL)->wchar_enc;
+	x->fn_w = fw;
+	x->fn_a = fa;
+}
+
+void px_wctx_post(const struct px_wctx *x, struct px_diag *diag)
+{
+	if (x->state[0])
+		px_diag_post(diag, x->state, "%s", x->msg);
+}
+
+char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len)
+{
+	int enc = px_dm_get(NULL)->wchar_enc;
+	size_t units;
+	char *ret = NULL;
+
+	if (!w)
+		w = (const SQLWCHAR *)L"";
+	units = px_enc_len(w, enc, len);
+	if (units != (size_t)-1)
+		ret = px_enc_conv(w, enc, units, PX_ENC_UTF8, NULL);
+	return ret;
+}
+
+PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
+	SQLSMALLINT t, SQLPOINTER v, SQLLEN n, SQLLEN *ind)
+{
+	struct px_backend *be = px_handle_be(h);
+	struct px_wctx x;
+	SQLRETURN ret = SQL_INVALID_HANDLE;
+	size_t units = 0, cap, left, full;
+	void *raw = NULL;
+	int enc, to, r;
+
+	if (!be || !h)
+		goto out;
+	ret = SQL_ERROR;
+	if (!be->SQLGetData)
+		goto out;
+	enc = px_dm_get(NULL)->wchar_enc;
+	to = be->SQLDriverConnectW || be->SQLExecDirectW ? PX_ENC_UTF16 :
+	     PX_ENC_UTF8;
+	if (t != SQL_C_WCHAR || to == enc) {
+		if (gd.h == h)
+			gd_drop();
+		ret = be->SQLGetData(h, c, t, v, n, ind);
+		goto out;
+	}
+	memset(&x, 0, sizeof(x));
+	if (gd.h != h || gd.col != c || !gd.buf) {
+		gd_drop();
+		r = gd_fetch(be, h, c, to, &ret, &raw, &units);
+		if (r) {
+			if (r > 0 && ind)
+				*ind = SQL_NULL_DATA;
+			goto out;
+		}
+		gd.buf = px_enc_conv(raw, to, units, enc, &gd.units);
+		px_enc_free(raw, units, to);
+		if (!gd.buf) {
+			memcpy(x.state, "HY001", 6);
+			snprintf(x.msg, sizeof(x.msg),
+				 "[tokenpass] out of memory");
+			ret = SQL_ERROR;
+			goto note;
+		}
+		gd.h = h;
+		gd.col = c;
+		gd.enc = enc;
+		gd.off = 0;
+	}
+	left = gd.units - gd.off;
+	if (ind)
+		*ind = (SQLLEN)(left * (size_t)enc);
+	cap = v && n > 0 ? (size_t)n / (size_t)enc : 0;
+	px_enc_put(gd.buf + gd.off * (size_t)enc, enc, left, v, enc, cap,
+		   &full);
+	if (cap > left) {
+		/* all of it: the target says SQL_NO_DATA to the next call */
+		gd_drop();
+		ret = SQL_SUCCESS;
+		goto note;
+	}
+	/* the piece that fit, the rest next time */
+	gd.off += cap ? px_enc_len(v, enc, SQL_NTS) : 0;
+	ret = SQL_SUCCESS_WITH_INFO;
+	memcpy(x.state, "01004", 6);
+	snprintf(x.msg, sizeof(x.msg), "[tokenpass] SQLGetData: string "
+		 "data, right truncated");
+note:
+	px_stmt_note(h, &x);
+out:
+	return ret;
+}
 
 /* the ODBC function ids the hook exports at all */
 static int exported(SQLUSMALLINT id)
@@ -75,33 +347,49 @@ static int exported(SQLUSMALLINT id)
 	return 0;
 }
 
+/* iODBC asks which SQLWCHAR the driver takes: the one dm.c expects */
+#define PX_SQL_ATTR_DRIVER_UNICODE_TYPE 1065
+#define PX_SQL_DM_CP_UTF16 1
+#define PX_SQL_DM_CP_UCS4 3
+
 PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 	SQLPOINTER v, SQLINTEGER n)
 {
 	struct px_env *e = px_env_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	SQLLEN bytes;
+	enum px_attr_type type;
 	int i;
 
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
-	for (i = 0; i < e->attr_nr; i++)
-		if (e->attr_id[i] == a)
-			break;
-	if (i == e->attr_nr) {
-		if (e->attr_nr == (int)(sizeof(e->attr_id) /
-					sizeof(*e->attr_id))) {
-			px_diag_post(&e->diag, "HY001", "[tokenpass] too many "
-				     "environment attributes");
-			ret = SQL_ERROR;
-			goto out;
-		}
-		e->attr_nr++;
-	}
-	/* every environment attribute is an integer */
-	e->attr_id[i] = a;
-	e->attr_val[i] = v;
+	px_env_lock(e);
+	/*
+	 * Only values are kept for the replay: a string or binary
+	 * environment attribute (unixODBC's own) goes to a real
+	 * environment that exists, never later from a stale pointer.
+	 */
+	type = px_attr_classify(PX_ATTR_ENV, a, v, n, &bytes);
 	ret = SQL_SUCCESS;
+	if (type != PX_AT_STR && type != PX_AT_BIN) {
+		for (i = 0; i < e->attr_nr; i++)
+			if (e->attr_id[i] == a)
+				break;
+		if (i == e->attr_nr) {
+			if (e->attr_nr == (int)(sizeof(e->attr_id) /
+						sizeof(*e->attr_id))) {
+				px_diag_post(&e->diag, "HY001", "[tokenpass] "
+					     "too many environment attributes");
+				ret = SQL_ERROR;
+				goto unlock;
+			}
+			e->attr_nr++;
+		}
+		e->attr_id[i] = a;
+		e->attr_val[i] = v;
+		e->attr_len[i] = n;
+	}
 	for (i = 0; i < e->real_nr; i++) {
 		struct px_env_real *r = &e->reals[i];
 		SQLRETURN rc;
@@ -112,6 +400,8 @@ PX_EXPORT SQLRETURN SQL_API SQLSetEnvAttr(SQLHENV h, SQLINTEGER a,
 		if (!SQL_SUCCEEDED(rc))
 			ret = rc;
 	}
+unlock:
+	px_env_unlock(e);
 out:
 	return ret;
 }
@@ -121,15 +411,25 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 {
 	struct px_env *e = px_env_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
-	SQLINTEGER val = 0;
+	SQLULEN val = 0;
+	SQLLEN bytes;
+	size_t size;
 	int i;
 
 	if (!e)
 		goto out;
 	px_diag_clear(&e->diag);
+	if (a == PX_SQL_ATTR_DRIVER_UNICODE_TYPE) {
+		val = px_dm_get(NULL)->wchar_enc == PX_ENC_UTF32 ?
+		      PX_SQL_DM_CP_UCS4 : PX_SQL_DM_CP_UTF16;
+		size = sizeof(SQLINTEGER);
+		goto give;
+	}
+	px_env_lock(e);
 	if (e->real_nr && e->reals[0].be->SQLGetEnvAttr) {
 		ret = e->reals[0].be->SQLGetEnvAttr(e->reals[0].real, a, v, n,
 						    len);
+		px_env_unlock(e);
 		goto out;
 	}
 	if (a == SQL_ATTR_ODBC_VERSION)
@@ -138,47 +438,66 @@ PX_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 		val = SQL_TRUE;
 	for (i = 0; i < e->attr_nr; i++)
 		if (e->attr_id[i] == a)
-			val = (SQLINTEGER)(SQLLEN)e->attr_val[i];
-	if (v)
-		*(SQLINTEGER *)v = val;
+			val = (SQLULEN)e->attr_val[i];
+	px_env_unlock(e);
+	size = px_attr_int_size(px_attr_classify(PX_ATTR_ENV, a, NULL, n,
+						 &bytes));
+give:
+	px_attr_put_int(v, size, val);
 	if (len)
-		*len = sizeof(val);
+		*len = (SQLINTEGER)size;
 	ret = SQL_SUCCESS;
 out:
 	return ret;
 }
 
-static int attr_is_string(SQLINTEGER a, SQLINTEGER n)
+/* an owned copy of a string attribute in UTF-8; NULL and diag on error */
+static char *attr_string(struct px_dbc *d, SQLPOINTER v, SQLLEN bytes,
+			 int wide)
 {
-	if (a == SQL_ATTR_CURRENT_CATALOG || a == SQL_ATTR_TRACEFILE ||
-	    a == SQL_ATTR_TRANSLATE_LIB)
-		return 1;
-	/* a driver's own attribute: a string if given a string length */
-	return a >= 1000 && a != SQL_ATTR_ANSI_APP &&
-	       (n == SQL_NTS || n > 0);
+	int enc = wide ? px_dm_get(NULL)->wchar_enc : PX_ENC_UTF8;
+	size_t units;
+	char *ret = NULL;
+
+	if (bytes == SQL_NTS)
+		units = px_enc_len(v, enc, SQL_NTS);
+	else
+		units = (size_t)bytes / (size_t)enc;
+	ret = px_enc_conv(v, enc, units, PX_ENC_UTF8, NULL);
+	if (!ret)
+		px_diag_oom(&d->diag);
+	return ret;
 }
 
-/* record an attribute for the real connection; 0 or -1 (out of memory) */
+/*
+ * Record an attribute for the real connection, by its type (attrs.h):
+ * strings as an owned UTF-8 copy, binary data as an owned copy, every
+ * other value as it was given. 0, or -1 with a diagnostic.
+ */
 static int record_attr(struct px_dbc *d, SQLINTEGER a, SQLPOINTER v,
 		       SQLINTEGER n, int wide)
 {
 	struct px_attr *at;
 	void *copy = NULL;
 	size_t size = 0;
+	SQLLEN bytes;
+	enum px_attr_type type;
 	int i, ret = -1;
 
-	if (attr_is_string(a, n) && v) {
-		if (wide)
-			size = (n == SQL_NTS ? px_wlen(v) :
-				(size_t)n / sizeof(SQLWCHAR)) *
-			       sizeof(SQLWCHAR);
-		else
-			size = n == SQL_NTS ? strlen(v) : (size_t)n;
-		copy = calloc(1, size + sizeof(SQLWCHAR));
+	type = px_attr_classify(PX_ATTR_DBC, a, v, n, &bytes);
+	if (type == PX_AT_STR && v) {
+		copy = attr_string(d, v, bytes, wide);
 		if (!copy)
 			goto out;
-		memcpy(copy, v, size);
-		size += sizeof(SQLWCHAR);
+		size = strlen(copy) + 1;
+	} else if (type == PX_AT_BIN && v) {
+		copy = malloc(bytes ? (size_t)bytes : 1);
+		if (!copy) {
+			px_diag_oom(&d->diag);
+			goto out;
+		}
+		memcpy(copy, v, (size_t)bytes);
+		size = (size_t)bytes;
 	}
 	for (i = 0; i < d->attr_nr; i++)
 		if (d->attrs[i].id == a)
@@ -188,22 +507,26 @@ static int record_attr(struct px_dbc *d, SQLINTEGER a, SQLPOINTER v,
 			int alloc = d->attr_alloc ? d->attr_alloc * 2 : 8;
 
 			at = realloc(d->attrs, (size_t)alloc * sizeof(*at));
-			if (!at)
+			if (!at) {
+				px_diag_oom(&d->diag);
 				goto out;
+			}
 			d->attrs = at;
 			d->attr_alloc = alloc;
 		}
 		d->attr_nr++;
-	} else if (d->attrs[i].is_str) {
+	} else if (d->attrs[i].copy) {
 		px_wipe(d->attrs[i].value, d->attrs[i].size);
 		free(d->attrs[i].value);
 	}
 	at = &d->attrs[i];
 	at->id = a;
 	at->wide = wide;
-	at->is_str = copy != NULL;
+	at->type = (int)type;
+	at->copy = copy != NULL;
 	at->value = copy ? copy : v;
 	at->size = size;
+	at->len = n;
 	copy = NULL;
 	if (a == SQL_ATTR_LOGIN_TIMEOUT)
 		d->login_timeout = (SQLUINTEGER)(SQLULEN)v;
@@ -217,22 +540,29 @@ static SQLRETURN set_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 				  SQLINTEGER n, int wide)
 {
 	struct px_dbc *d = px_dbc_from(h);
+	struct px_wctx x;
 	SQLRETURN ret = SQL_INVALID_HANDLE;
 
 	if (!d)
 		goto out;
 	px_diag_clear(&d->diag);
 	ret = SQL_ERROR;
-	if (record_attr(d, a, v, n, wide)) {
-		px_diag_post(&d->diag, "HY001", "[tokenpass] out of memory");
+	if (record_attr(d, a, v, n, wide))
 		goto out;
-	}
 	ret = SQL_SUCCESS;
-	if (d->real && d->connected) {
-		if (wide && d->be->SQLSetConnectAttrW)
-			ret = d->be->SQLSetConnectAttrW(d->real, a, v, n);
-		else if (!wide && d->be->SQLSetConnectAttr)
-			ret = d->be->SQLSetConnectAttr(d->real, a, v, n);
+	if (!d->real || !d->connected)
+		goto out;
+	if (wide) {
+		px_wctx_init(&x, d->be->SQLSetConnectAttrW,
+			     d->be->SQLSetConnectAttr);
+		ret = px_w_SQLSetConnectAttrW(&x, d->real, a, v, n);
+		px_wctx_post(&x, &d->diag);
+	} else if (d->be->SQLSetConnectAttr) {
+		ret = d->be->SQLSetConnectAttr(d->real, a, v, n);
+	} else {
+		ret = SQL_ERROR;
+		px_diag_post(&d->diag, "IM001", "[tokenpass] the target "
+			     "driver has no SQLSetConnectAttr");
 	}
 out:
 	if (d)
@@ -252,11 +582,50 @@ PX_EXPORT SQLRETURN SQL_API SQLSetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 	return set_connect_attr(h, a, v, n, 1);
 }
 
+/* before connect: what was set, written as its type says */
+static SQLRETURN recorded_attr(struct px_dbc *d, const struct px_attr *at,
+			       SQLPOINTER v, SQLINTEGER n, SQLINTEGER *len,
+			       int wide)
+{
+	int enc = wide ? px_dm_get(NULL)->wchar_enc : PX_ENC_UTF8;
+	SQLRETURN ret = SQL_SUCCESS;
+	size_t full = 0, cap;
+	SQLLEN bytes;
+
+	if (at->type == PX_AT_STR) {
+		cap = v && n > 0 ? (size_t)n / (size_t)enc : 0;
+		if (px_enc_put(at->value, PX_ENC_UTF8, at->size - 1, v, enc,
+			       cap, &full)) {
+			px_diag_post(&d->diag, "01004", "[tokenpass] the "
+				     "attribute value was truncated");
+			ret = SQL_SUCCESS_WITH_INFO;
+		}
+		if (len)
+			*len = (SQLINTEGER)(full * (size_t)enc);
+	} else if (at->type == PX_AT_BIN) {
+		if (v && n > 0)
+			memcpy(v, at->value, (size_t)n < at->size ?
+			       (size_t)n : at->size);
+		if (len)
+			*len = (SQLINTEGER)at->size;
+	} else {
+		/* the size the standard gives it, or the caller's own */
+		bytes = (SQLLEN)px_attr_int_size(at->type == PX_AT_VALUE ?
+			px_attr_classify(PX_ATTR_DBC, at->id, NULL, n, &bytes) :
+			(enum px_attr_type)at->type);
+		px_attr_put_int(v, (size_t)bytes, (SQLULEN)at->value);
+		if (len)
+			*len = (SQLINTEGER)bytes;
+	}
+	return ret;
+}
+
 static SQLRETURN get_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 				  SQLINTEGER n, SQLINTEGER *len, int wide)
 {
 	struct px_dbc *d = px_dbc_from(h);
 	SQLRETURN ret = SQL_INVALID_HANDLE;
+	struct px_wctx x;
 	int i;
 
 	if (!d)
@@ -264,22 +633,25 @@ static SQLRETURN get_connect_attr(SQLHDBC h, SQLINTEGER a, SQLPOINTER v,
 	px_diag_clear(&d->diag);
 	if (d->connected) {
 		ret = SQL_ERROR;
-		if (wide && d->be->SQLGetConnectAttrW)
-			ret = d->be->SQLGetConnectAttrW(d->real, a, v, n, len);
-		else if (!wide && d->be->SQLGetConnectAttr)
+		if (wide) {
+			px_wctx_init(&x, d->be->SQLGetConnectAttrW,
+				     d->be->SQLGetConnectAttr);
+			ret = px_w_SQLGetConnectAttrW(&x, d->real, a, v, n,
+						      len);
+			px_wctx_post(&x, &d->diag);
+		} else if (d->be->SQLGetConnectAttr) {
 			ret = d->be->SQLGetConnectAttr(d->real, a, v, n, len);
+		} else {
+			px_diag_post(&d->diag, "IM001", "[tokenpass] the "
+				     "target driver has no SQLGetConnectAttr");
+		}
 		goto out;
 	}
-	/* before connect: what was set, for integer attributes */
 	for (i = 0; i < d->attr_nr; i++)
-		if (d->attrs[i].id == a && !d->attrs[i].is_str)
+		if (d->attrs[i].id == a)
 			break;
 	if (i < d->attr_nr) {
-		if (v)
-			*(SQLULEN *)v = (SQLULEN)d->attrs[i].value;
-		if (len)
-			*len = sizeof(SQLULEN);
-		ret = SQL_SUCCESS;
+		ret = recorded_attr(d, &d->attrs[i], v, n, len, wide);
 		goto out;
 	}
 	px_diag_post(&d->diag, "08003", "[tokenpass] the connection is not "
@@ -316,10 +688,17 @@ static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
 	if (!be)
 		goto out;
 	ret = SQL_ERROR;
-	if (wide && be->SQLGetStmtAttrW)
-		ret = be->SQLGetStmtAttrW(h, a, v, n, len);
-	else if (!wide && be->SQLGetStmtAttr)
+	if (wide) {
+		struct px_wctx x;
+
+		/* the W twin, or the A one of an ANSI-only target */
+		gd_forget(h);
+		px_wctx_init(&x, be->SQLGetStmtAttrW, be->SQLGetStmtAttr);
+		ret = px_w_SQLGetStmtAttrW(&x, h, a, v, n, len);
+		px_stmt_note(h, &x);
+	} else if (be->SQLGetStmtAttr) {
 		ret = be->SQLGetStmtAttr(h, a, v, n, len);
+	}
 	if (SQL_SUCCEEDED(ret) && v &&
 	    (a == SQL_ATTR_APP_ROW_DESC || a == SQL_ATTR_APP_PARAM_DESC ||
 	     a == SQL_ATTR_IMP_ROW_DESC || a == SQL_ATTR_IMP_PARAM_DESC))

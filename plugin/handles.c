@@ -11,34 +11,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-void px_dbc_replay(struct px_dbc *d)
+/* the variant to replay with: the one it was set through, if there */
+static SQLRETURN (SQL_API *setter(struct px_backend *be, int wide,
+				  int *w))(SQLHDBC, SQLINTEGER, SQLPOINTER,
+					   SQLINTEGER)
 {
-	struct px_backend *be = d->be;
-	int i;
+	*w = wide ? be->SQLSetConnectAttrW != NULL :
+		    be->SQLSetConnectAttr == NULL;
+	return *w ? be->SQLSetConnectAttrW : be->SQLSetConnectAttr;
+}
 
-	for (i = 0; i < d->attr_nr; i++) {
-		struct px_attr *a = &d->attrs[i];
-		SQLINTEGER n = a->is_str ? SQL_NTS : 0;
+/* one recorded attribute on d->real, as its type says */
+static void replay_one(struct px_dbc *d, const struct px_attr *a)
+{
+	SQLRETURN (SQL_API *set)(SQLHDBC, SQLINTEGER, SQLPOINTER, SQLINTEGER);
+	size_t units = 0;
+	void *w = NULL;
+	int wide;
 
-		if (a->wide && be->SQLSetConnectAttrW) {
-			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
-		} else if (be->SQLSetConnectAttr) {
-			char *c = NULL;
-
-			if (a->is_str && a->wide)
-				c = px_w_to_utf8(a->value, SQL_NTS);
-			if (a->is_str && a->wide && !c)
-				continue;
-			be->SQLSetConnectAttr(d->real, a->id,
-					      c ? c : a->value, n);
-			free(c);
-		} else if (be->SQLSetConnectAttrW && !a->is_str) {
-			be->SQLSetConnectAttrW(d->real, a->id, a->value, n);
-		}
+	set = setter(d->be, a->wide, &wide);
+	if (!set)
+		return;
+	if (a->type == PX_AT_STR && wide) {
+		w = px_enc_conv(a->value, PX_ENC_UTF8, a->size - 1,
+				PX_ENC_UTF16, &units);
+		if (w)
+			set(d->real, a->id, w,
+			    (SQLINTEGER)(units * sizeof(SQLWCHAR)));
+		px_enc_free(w, units, PX_ENC_UTF16);
+	} else if (a->type == PX_AT_STR) {
+		set(d->real, a->id, a->value, (SQLINTEGER)(a->size - 1));
+	} else if (a->type == PX_AT_BIN) {
+		set(d->real, a->id, a->value,
+		    (SQLINTEGER)SQL_LEN_BINARY_ATTR((SQLINTEGER)a->size));
+	} else {
+		set(d->real, a->id, a->value, a->len);
 	}
 }
 
-/* the environment's real environment for be, made on first use */
+void px_dbc_replay(struct px_dbc *d)
+{
+	int i;
+
+	for (i = 0; i < d->attr_nr; i++)
+		replay_one(d, &d->attrs[i]);
+}
+
+void px_env_lock(struct px_env *e)
+{
+	pthread_mutex_lock(&e->lock);
+}
+
+void px_env_unlock(struct px_env *e)
+{
+	pthread_mutex_unlock(&e->lock);
+}
+
+/*
+ * The environment's real environment for be, made on first use, under
+ * the environment's lock: two threads connecting at once on one
+ * environment share it.
+ */
 static SQLHENV env_real(struct px_dbc *d, struct px_backend *be)
 {
 	struct px_env *e = d->env;
@@ -46,9 +79,13 @@ static SQLHENV env_real(struct px_dbc *d, struct px_backend *be)
 	SQLHENV ret = NULL;
 	int i;
 
-	for (i = 0; i < e->real_nr; i++)
-		if (e->reals[i].be == be)
-			return e->reals[i].real;
+	px_env_lock(e);
+	for (i = 0; i < e->real_nr; i++) {
+		if (e->reals[i].be == be) {
+			ret = e->reals[i].real;
+			goto out;
+		}
+	}
 	if (e->real_nr == PX_ENV_REALS) {
 		px_diag_post(&d->diag, "IM004", "[tokenpass] one environment "
 			     "uses more than %d target drivers", PX_ENV_REALS);
@@ -64,11 +101,12 @@ static SQLHENV env_real(struct px_dbc *d, struct px_backend *be)
 	for (i = 0; i < e->attr_nr; i++)
 		if (be->SQLSetEnvAttr)
 			be->SQLSetEnvAttr(ret, e->attr_id[i], e->attr_val[i],
-					  0);
+					  e->attr_len[i]);
 	r = &e->reals[e->real_nr++];
 	r->be = be;
 	r->real = ret;
 out:
+	px_env_unlock(e);
 	return ret;
 }
 
@@ -195,7 +233,7 @@ static void free_dbc(struct px_dbc *d)
 	if (d->real)
 		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 	for (i = 0; i < d->attr_nr; i++) {
-		if (d->attrs[i].is_str) {
+		if (d->attrs[i].copy) {
 			px_wipe(d->attrs[i].value, d->attrs[i].size);
 			free(d->attrs[i].value);
 		}
@@ -222,7 +260,10 @@ PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
 		if (!e)
 			goto out;
 		e->magic = PX_ENV_MAGIC;
+		pthread_mutex_init(&e->lock, NULL);
 		px_diag_clear(&e->diag);
+		/* the first call from the driver manager tells which one */
+		px_dm_get(__builtin_return_address(0));
 		*out = e;
 		ret = SQL_SUCCESS;
 		break;
@@ -288,6 +329,7 @@ PX_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT h, SQLHANDLE handle)
 			e->reals[i].be->SQLFreeHandle(SQL_HANDLE_ENV,
 						      e->reals[i].real);
 		px_diag_clear(&e->diag);
+		pthread_mutex_destroy(&e->lock);
 		e->magic = 0;
 		free(e);
 		ret = SQL_SUCCESS;

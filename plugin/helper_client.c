@@ -1,37 +1,29 @@
 /*
- * Run "tokenpass get" the way git runs its credential helpers: posix_spawn
- * with O_CLOEXEC pipes for stdin, stdout and stderr, the request written to
- * stdin, stdout read fully (with a cap), a bounded wait, and only our own
- * child reaped. Nothing secret goes into argv or the environment: the
+ * Run "tokenpass get" the way git runs its credential helpers, as a good
+ * guest in the application's process (spawn.c): O_CLOEXEC pipes for stdin,
+ * stdout and stderr and nothing else open in the child, the request
+ * written to stdin, stdout read fully (with a cap), a bounded wait after
+ * which its whole process group is ended, and only our own child reaped,
+ * through its pidfd. Nothing secret goes into argv or the environment: the
  * application's environment is passed through unchanged (the helper needs
  * DBUS_SESSION_BUS_ADDRESS, HOME and XDG_RUNTIME_DIR).
  */
 #include "config.h"
 #include "plugin/px.h"
+#include "plugin/spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
 
 #define OUT_CAP (256 * 1024)
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Write all of buf to fd without letting SIGPIPE reach the application
@@ -113,14 +105,13 @@ void px_helper_result_release(struct px_helper_result *res)
 void px_helper_run(const char *path, const char *request, int timeout_ms,
 		   struct px_helper_result *res)
 {
-	posix_spawn_file_actions_t fa;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2] = { -1, -1 };
+	struct px_child child = { -1, -1 };
 	char *argv[3];
 	char errbuf[512];
 	size_t err_used = 0;
-	int err_done = 0, fa_ready = 0, st = 0, rc, pidfd = -1;
-	long long deadline = now_ms() + timeout_ms;
-	pid_t pid = -1;
+	int err_done = 0, st = 0, rc, fds[3];
+	long long deadline = px_now_ms() + timeout_ms;
 
 	memset(res, 0, sizeof(*res));
 	res->status = PX_HELPER_IO;
@@ -134,24 +125,18 @@ void px_helper_run(const char *path, const char *request, int timeout_ms,
 		res->exit_code = errno;
 		goto out;
 	}
-	if (posix_spawn_file_actions_init(&fa)) {
-		res->status = PX_HELPER_NOMEM;
-		goto out;
-	}
-	fa_ready = 1;
-	/* dup2 onto 0, 1, 2 clears O_CLOEXEC on the child's copies only */
-	if (posix_spawn_file_actions_adddup2(&fa, in[0], 0) ||
-	    posix_spawn_file_actions_adddup2(&fa, out[1], 1) ||
-	    posix_spawn_file_actions_adddup2(&fa, err[1], 2)) {
-		res->status = PX_HELPER_NOMEM;
-		goto out;
-	}
+	/*
+	 * Default signals, an empty mask, only these three descriptors, a
+	 * process group of its own (spawn.c).
+	 */
+	fds[0] = in[0];
+	fds[1] = out[1];
+	fds[2] = err[1];
 	argv[0] = (char *)path;
 	argv[1] = (char *)"get";
 	argv[2] = NULL;
-	rc = posix_spawn(&pid, path, &fa, NULL, argv, environ);
+	rc = px_spawn(&child, path, argv, environ, fds);
 	if (rc) {
-		pid = -1;
 		res->status = PX_HELPER_SPAWN;
 		res->exit_code = rc;
 		goto out;
@@ -165,7 +150,7 @@ void px_helper_run(const char *path, const char *request, int timeout_ms,
 
 	while (out[0] >= 0 || err[0] >= 0) {
 		struct pollfd p[2];
-		long long left = deadline - now_ms();
+		long long left = deadline - px_now_ms();
 		int i, nfds = 0;
 
 		if (left <= 0) {
@@ -216,46 +201,24 @@ void px_helper_run(const char *path, const char *request, int timeout_ms,
 	}
 	res->out[res->out_len] = '\0';
 
-	/*
-	 * Both pipes closed: wait for our child, still within the bound. A
-	 * pidfd says when it has exited, without polling; without one (old
-	 * kernels) poll its status every 2 ms.
-	 */
-	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	for (;;) {
-		pid_t w = waitpid(pid, &st, WNOHANG);
-
-		if (w == pid)
-			break;
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			/*
-			 * ECHILD: SIGCHLD is ignored and the kernel reaped it.
-			 * No status: an empty answer counts as a failure.
-			 */
-			pid = -1;
-			res->status = res->out_len ? PX_HELPER_OK
-						   : PX_HELPER_SIGNAL;
-			res->exit_code = 0;
-			goto out;
-		}
-		if (now_ms() >= deadline) {
-			res->status = PX_HELPER_TIMEOUT;
-			goto out;
-		}
-		if (pidfd >= 0) {
-			struct pollfd p = { .fd = pidfd, .events = POLLIN };
-			long long left = deadline - now_ms();
-
-			poll(&p, 1, left > 0 ? (int)left : 0);
-		} else {
-			struct timespec ts = { 0, 2 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-		}
+	/* both pipes closed: wait for our child, still within the bound */
+	rc = px_spawn_wait(&child, deadline, &st);
+	if (rc == 0) {
+		res->status = PX_HELPER_TIMEOUT;
+		goto out;
 	}
-	pid = -1;
+	if (rc < 0) {
+		/*
+		 * ECHILD: SIGCHLD is ignored, the kernel reaped it and kept
+		 * no status (before Linux 6.15). An empty answer counts as
+		 * a failure.
+		 */
+		px_spawn_release(&child);
+		res->status = res->out_len ? PX_HELPER_OK : PX_HELPER_SIGNAL;
+		res->exit_code = 0;
+		goto out;
+	}
+	px_spawn_release(&child);
 	if (WIFEXITED(st)) {
 		res->status = PX_HELPER_OK;
 		res->exit_code = WEXITSTATUS(st);
@@ -264,15 +227,8 @@ void px_helper_run(const char *path, const char *request, int timeout_ms,
 		res->exit_code = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 	}
 out:
-	if (pid > 0) {
-		/* timed out or broke down: end our child and reap it */
-		kill(pid, SIGKILL);
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	close_fd(&pidfd);
-	if (fa_ready)
-		posix_spawn_file_actions_destroy(&fa);
+	/* timed out or broke down: end its whole group, reap it */
+	px_spawn_kill(&child);
 	close_fd(&in[0]);
 	close_fd(&in[1]);
 	close_fd(&out[0]);

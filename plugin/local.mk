@@ -1,6 +1,8 @@
 # libtokenpass-odbc.so: the ODBC connection hook (plugin/). A proxy driver
 # module: it exports only SQL*, binds its own symbols (-Bsymbolic, so its
-# calls never land in libodbc), and links libodbcinst but never libodbc.
+# calls never land in libodbc), and links neither libodbc nor an installer
+# library: it reads odbc.ini through the one of the driver manager that
+# loaded it (dm.c).
 
 odbcdriver_LTLIBRARIES += plugin/libtokenpass-odbc.la
 plugin_libtokenpass_odbc_la_SOURCES = \
@@ -15,7 +17,7 @@ plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
 plugin_libtokenpass_odbc_la_CFLAGS = $(MODULE_CFLAGS)
 plugin_libtokenpass_odbc_la_LDFLAGS = $(MODULE_LINK_FLAGS) \
 	-export-symbols-regex '^SQL' -Wl,-Bsymbolic
-plugin_libtokenpass_odbc_la_LIBADD = $(ODBCINST_LIBS) -ldl -lpthread
+plugin_libtokenpass_odbc_la_LIBADD = -ldl -lpthread
 EXTRA_DIST += plugin/api.def plugin/tokenpass-odbc.ini.in
 
 # Register [tokenpass] in odbcinst.ini. A staged install (DESTDIR) cannot
@@ -72,3 +74,40 @@ bench-odbc: bench/odbc-connect$(EXEEXT) plugin/libtokenpass-odbc.la \
 .PHONY: bench-odbc
 EXTRA_DIST += bench/odbc-connect.c bench/odbc-connect.sh bench/instant-helper.c
 CLEANFILES += bench/odbc-connect$(EXEEXT)
+
+# Attribute types, the driver manager of the process, and W/A and 2-/4-byte
+# SQLWCHAR conversion generated from wfuncs.def (issue 10): leaves, each
+# with its C unit test, run under ASan in the sanitizer build.
+plugin_libtokenpass_odbc_la_SOURCES += plugin/attrs.h plugin/attrs.c \
+	plugin/convert.h plugin/convert.c plugin/dm.h plugin/dm.c \
+	plugin/spawn.h plugin/spawn.c
+EXTRA_DIST += plugin/wfuncs.def
+
+TP_PLUGIN_UNIT_TESTS = tests/unit/test-convert tests/unit/test-dm \
+	tests/unit/test-spawn
+check_PROGRAMS += $(TP_PLUGIN_UNIT_TESTS) tests/odbc-stub/tp-fake-helper
+TESTS += $(TP_PLUGIN_UNIT_TESTS)
+tests_unit_test_convert_SOURCES = tests/unit/test-convert.c \
+	plugin/convert.c plugin/attrs.c
+tests_unit_test_convert_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_unit_test_dm_SOURCES = tests/unit/test-dm.c plugin/dm.c
+tests_unit_test_dm_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_unit_test_dm_LDADD = -ldl -lpthread
+tests_unit_test_spawn_SOURCES = tests/unit/test-spawn.c plugin/spawn.c
+# a stand-in helper that reports how it was started (spawn hygiene)
+tests_odbc_stub_tp_fake_helper_SOURCES = tests/odbc-stub/fake-helper.c
+# the stub again without any W function, as psqlodbca.so
+check_LTLIBRARIES += tests/odbc-stub/libtpstuba.la
+tests_odbc_stub_libtpstuba_la_SOURCES = tests/odbc-stub/stub.c
+tests_odbc_stub_libtpstuba_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
+	-DSTUB_ANSI
+tests_odbc_stub_libtpstuba_la_CFLAGS = $(MODULE_CFLAGS)
+tests_odbc_stub_libtpstuba_la_LDFLAGS = $(MODULE_LINK_FLAGS) \
+	-rpath $(abs_builddir)/tests/odbc-stub
+# sets every attribute through a driver manager or the hook itself
+check_PROGRAMS += tests/odbc-stub/tp-attr-sweep
+tests_odbc_stub_tp_attr_sweep_SOURCES = tests/odbc-stub/attr-sweep.c
+tests_odbc_stub_tp_attr_sweep_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_odbc_stub_tp_attr_sweep_LDADD = -ldl
+TESTS += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t
+EXTRA_DIST += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t

@@ -19,6 +19,11 @@
 #include <sql.h>
 #include <sqlext.h>
 #include <sqlucode.h>
+#include <pthread.h>
+
+#include "plugin/attrs.h"
+#include "plugin/convert.h"
+#include "plugin/dm.h"
 
 #define PX_HIDDEN __attribute__((visibility("hidden")))
 #define PX_EXPORT __attribute__((visibility("default")))
@@ -48,13 +53,19 @@ struct px_diag {
 	SQLRETURN ret;		/* SQL_DIAG_RETURNCODE */
 };
 
-/* a connection attribute set before the real connection existed */
+/*
+ * A connection attribute, kept to be replayed on a new real connection:
+ * by its type (attrs.h), a string as an owned UTF-8 copy, binary data as
+ * an owned copy, anything else as the value it was given.
+ */
 struct px_attr {
 	SQLINTEGER id;
-	int wide;
-	int is_str;
-	SQLPOINTER value;	/* integer value, or owned copy of a string */
-	size_t size;		/* bytes of the copy, terminator included */
+	int wide;		/* set through the W function */
+	int type;		/* enum px_attr_type */
+	int copy;		/* value is an owned copy */
+	SQLPOINTER value;
+	size_t size;		/* bytes of the copy (a string's NUL included) */
+	SQLINTEGER len;		/* the length it was given with */
 };
 
 #define PX_ENV_MAGIC 0x70784556u
@@ -71,9 +82,11 @@ struct px_env {
 	unsigned magic;
 	SQLINTEGER attr_id[8];
 	SQLPOINTER attr_val[8];
+	SQLINTEGER attr_len[8];
 	int attr_nr;
 	struct px_env_real reals[PX_ENV_REALS];
 	int real_nr;
+	pthread_mutex_t lock;	/* attr_* and reals */
 	struct px_diag diag;
 };
 
@@ -125,6 +138,31 @@ PX_HIDDEN void px_handle_drop(SQLHANDLE h);
 PX_HIDDEN struct px_backend *px_handle_be(SQLHANDLE h);
 /* replay the recorded attributes on a fresh real connection */
 PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
+/* the environment's lock: its attributes and its real environment */
+PX_HIDDEN void px_env_lock(struct px_env *e);
+PX_HIDDEN void px_env_unlock(struct px_env *e);
+
+/* entry.c: the W functions through any target (convert.h) */
+/* x for the application's SQLWCHAR and the target's two entry points */
+#define px_wctx_init(x, fw, fa) \
+	px_wctx_set((x), (px_fnptr)(fw), (px_fnptr)(fa))
+PX_HIDDEN void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa);
+/*
+ * The application's W string (its SQLWCHAR, len units or SQL_NTS) in a
+ * new UTF-8 string; NULL on out of memory or an invalid length.
+ */
+PX_HIDDEN char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len);
+/*
+ * A statement or descriptor handle is the real driver's own, with no
+ * record store of the hook's: what the last W call on this thread found
+ * there is kept as a note, handed out first by SQLGetDiagRec(W) and
+ * SQLGetDiagField(W) on that handle, and dropped by the next W call.
+ */
+PX_HIDDEN void px_stmt_note(SQLHANDLE h, const struct px_wctx *x);
+PX_HIDDEN int px_stmt_note_get(SQLHANDLE h, const char **state,
+			       const char **msg);
+/* post what the conversion found (01004, HY001, HY090, IM001) on diag */
+PX_HIDDEN void px_wctx_post(const struct px_wctx *x, struct px_diag *diag);
 
 /* backend.c */
 /*

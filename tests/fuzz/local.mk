@@ -49,11 +49,15 @@ FUZZ_PLUGIN = $(top_srcdir)/plugin/connstr.c $(top_srcdir)/plugin/util.c \
 	$(top_srcdir)/plugin/handles.c $(top_srcdir)/plugin/diag.c \
 	$(top_srcdir)/plugin/diag_api.c $(top_srcdir)/plugin/backend.c \
 	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
-	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c
+	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c \
+	$(top_srcdir)/plugin/attrs.c $(top_srcdir)/plugin/convert.c \
+	$(top_srcdir)/plugin/dm.c $(top_srcdir)/plugin/spawn.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
-	$(top_srcdir)/common/profiles.h \
-	$(top_srcdir)/common/agent_sock.h \
-	$(top_srcdir)/plugin/api.def $(top_srcdir)/tests/fuzz/fuzz.h config.h
+	$(top_srcdir)/common/profiles.h $(top_srcdir)/common/agent_sock.h \
+	$(top_srcdir)/plugin/api.def $(top_srcdir)/plugin/wfuncs.def \
+	$(top_srcdir)/plugin/attrs.h $(top_srcdir)/plugin/convert.h \
+	$(top_srcdir)/plugin/dm.h $(top_srcdir)/plugin/spawn.h \
+	$(top_srcdir)/tests/fuzz/fuzz.h config.h
 
 tests/fuzz/fuzz-credential$(EXEEXT): \
 		$(top_srcdir)/tests/fuzz/fuzz-credential.c $(FUZZ_HELPER_DEPS)

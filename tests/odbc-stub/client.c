@@ -6,6 +6,9 @@
  *   tp-odbc-client [-w] [-n OUTMAX] [-r REPEAT] [-q SQL] CONNSTR
  *   tp-odbc-client -c [-w] [-q SQL] DSN UID PWD      (SQLConnect)
  *   tp-odbc-client -m [-q SQL] CONNSTR...             (all open at once)
+ *
+ * -H makes it an untidy host for the hook's helper: SIGCHLD and SIGUSR1
+ * ignored, SIGALRM blocked, 100 inheritable descriptors open.
  */
 #include <sql.h>
 #include <sqlext.h>
@@ -14,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <signal.h>
 
 static SQLWCHAR *widen(const char *s)
 {
@@ -50,6 +55,21 @@ static void show_diag(SQLSMALLINT type, SQLHANDLE h, int wide)
 		}
 		printf("diag: %s: %s\n", state, msg);
 	}
+}
+
+static void untidy(void)
+{
+	sigset_t alrm;
+	int i;
+
+	signal(SIGCHLD, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm, NULL);
+	for (i = 0; i < 100; i++)
+		if (open("/dev/null", O_RDONLY) < 0)
+			exit(2);
 }
 
 /* run sql on dbc and print its first value, or the diagnostics */
@@ -117,9 +137,10 @@ int main(int argc, char **argv)
 	SQLHDBC dbc;
 	SQLRETURN rc = SQL_ERROR;
 
-	while ((opt = getopt(argc, argv, "cmwn:q:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "cmwHn:q:r:")) != -1) {
 		switch (opt) {
 		case 'm': multi = 1; break;
+		case 'H': untidy(); break;
 		case 'c': use_connect = 1; break;
 		case 'w': wide = 1; break;
 		case 'n': outmax = (int)strtol(optarg, NULL, 10); break;

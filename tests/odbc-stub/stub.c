@@ -4,6 +4,8 @@
  * connection string back as the output string (as psqlODBC does, password
  * and all), and refuses a PWD other than $STUB_PWD with psqlODBC's 08001
  * "password authentication failed". Test code only: it logs secrets.
+ * Built twice: libtpstub.so (A and W) and, with STUB_ANSI, libtpstuba.so,
+ * which has no W function at all, like psqlodbca.so.
  */
 #include <sql.h>
 #include <sqlext.h>
@@ -40,6 +42,7 @@ static void log_num(const char *what, long a, long b)
 	logf_(what, buf);
 }
 
+#ifndef STUB_ANSI
 static char *narrow(const SQLWCHAR *w, SQLLEN n)
 {
 	char *s;
@@ -56,6 +59,7 @@ static char *narrow(const SQLWCHAR *w, SQLLEN n)
 	s[n] = '\0';
 	return s;
 }
+#endif
 
 /* the value of PWD in s, braces undone; NULL if none */
 static char *pwd_of(const char *s)
@@ -119,19 +123,78 @@ STUB_EXPORT SQLRETURN SQL_API SQLGetEnvAttr(SQLHENV h, SQLINTEGER a,
 	return SQL_SUCCESS;
 }
 
+/*
+ * An attribute as the stub understood it, by the ODBC length rules: a
+ * string (SQL_NTS or a byte length, for the ids the standard makes
+ * strings or any driver id) logged as id="text" (W: UTF-16, other than
+ * ASCII as \uXXXX), binary data (SQL_LEN_BINARY_ATTR) as id=bin:hex,
+ * anything else as id=value.
+ */
+static int stub_string_attr(SQLINTEGER a)
+{
+	return a == SQL_ATTR_CURRENT_CATALOG || a == SQL_ATTR_TRACEFILE ||
+	       a == SQL_ATTR_TRANSLATE_LIB || a >= 30000;
+}
+
+static void log_attr(const char *what, SQLINTEGER a, SQLPOINTER v,
+		     SQLINTEGER n, int wide)
+{
+	char buf[512];
+	size_t o, i, len;
+
+	if (!stub_string_attr(a) || (n != SQL_NTS && n < 0 &&
+				     n > SQL_LEN_BINARY_ATTR_OFFSET) ||
+	    (SQLULEN)v < 0x10000) {
+		log_num(what, a, (long)(SQLLEN)v);
+		return;
+	}
+	o = (size_t)snprintf(buf, sizeof(buf), "%ld=", (long)a);
+	if (n <= SQL_LEN_BINARY_ATTR_OFFSET) {
+		len = (size_t)SQL_LEN_BINARY_ATTR(n);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "bin:");
+		for (i = 0; i < len && o + 3 < sizeof(buf); i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%02x",
+					      ((unsigned char *)v)[i]);
+	} else if (wide) {
+		const SQLWCHAR *w = v;
+
+		len = n == SQL_NTS ? 0 : (size_t)n / sizeof(SQLWCHAR);
+		if (n == SQL_NTS)
+			while (w[len])
+				len++;
+		buf[o++] = '"';
+		for (i = 0; i < len && o + 8 < sizeof(buf); i++) {
+			if (w[i] >= 0x20 && w[i] < 0x7f)
+				buf[o++] = (char)w[i];
+			else
+				o += (size_t)snprintf(buf + o, sizeof(buf) - o,
+						      "\\u%04x", w[i]);
+		}
+		buf[o++] = '"';
+		buf[o] = '\0';
+	} else {
+		len = n == SQL_NTS ? strlen(v) : (size_t)n;
+		snprintf(buf + o, sizeof(buf) - o, "\"%.*s\"", (int)len,
+			 (char *)v);
+	}
+	logf_(what, buf);
+}
+
 STUB_EXPORT SQLRETURN SQL_API SQLSetConnectAttr(SQLHDBC h, SQLINTEGER a,
 						SQLPOINTER v, SQLINTEGER n)
 {
-	log_num("connattr ", a, (long)(SQLLEN)v);
+	log_attr("connattr ", a, v, n, 0);
 	return SQL_SUCCESS;
 }
 
+#ifndef STUB_ANSI
 STUB_EXPORT SQLRETURN SQL_API SQLSetConnectAttrW(SQLHDBC h, SQLINTEGER a,
 						 SQLPOINTER v, SQLINTEGER n)
 {
-	log_num("connattrW ", a, (long)(SQLLEN)v);
+	log_attr("connattrW ", a, v, n, 1);
 	return SQL_SUCCESS;
 }
+#endif
 
 static SQLRETURN connect_common(struct stub *s, const char *in)
 {
@@ -170,6 +233,7 @@ STUB_EXPORT SQLRETURN SQL_API SQLDriverConnect(SQLHDBC h, SQLHWND w,
 	return ret;
 }
 
+#ifndef STUB_ANSI
 STUB_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND w,
 	SQLWCHAR *in, SQLSMALLINT inlen, SQLWCHAR *out, SQLSMALLINT max,
 	SQLSMALLINT *outlen, SQLUSMALLINT completion)
@@ -192,6 +256,7 @@ STUB_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND w,
 	free(s);
 	return ret;
 }
+#endif
 
 STUB_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 {
@@ -209,11 +274,13 @@ STUB_EXPORT SQLRETURN SQL_API SQLGetInfo(SQLHDBC h, SQLUSMALLINT t,
 	return SQL_SUCCESS;
 }
 
+#ifndef STUB_ANSI
 STUB_EXPORT SQLRETURN SQL_API SQLGetInfoW(SQLHDBC h, SQLUSMALLINT t,
 	SQLPOINTER v, SQLSMALLINT n, SQLSMALLINT *len)
 {
 	return SQLGetInfo(h, t, v, n, len);
 }
+#endif
 
 STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT t, SQLHANDLE h,
 	SQLSMALLINT rec, SQLCHAR *state, SQLINTEGER *native, SQLCHAR *msg,
@@ -234,6 +301,7 @@ STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRec(SQLSMALLINT t, SQLHANDLE h,
 	return SQL_SUCCESS;
 }
 
+#ifndef STUB_ANSI
 STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT t, SQLHANDLE h,
 	SQLSMALLINT rec, SQLWCHAR *state, SQLINTEGER *native, SQLWCHAR *msg,
 	SQLSMALLINT max, SQLSMALLINT *len)
@@ -256,3 +324,4 @@ STUB_EXPORT SQLRETURN SQL_API SQLGetDiagRecW(SQLSMALLINT t, SQLHANDLE h,
 		*len = (SQLSMALLINT)n;
 	return SQL_SUCCESS;
 }
+#endif
