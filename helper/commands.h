@@ -21,6 +21,7 @@ int cmd_rotate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_doctor(int argc, char **argv);
 int cmd_schedule(int argc, char **argv);
+int cmd_headless(int argc, char **argv);
 
 struct keyring_item;
 

@@ -14,7 +14,9 @@ helper_libtp_a_SOURCES = \
 	helper/commands.h helper/proto.c helper/cmd_pat.c helper/cmd_list.c \
 	helper/cmd_login.c helper/cmd_refresh.c \
 	helper/cmd_check.c helper/cmd_doctor.c helper/cmd_schedule.c \
-	helper/snowflake.h helper/snowflake.c
+	helper/snowflake.h helper/snowflake.c \
+	helper/headless.h helper/headless.c helper/cmd_headless.c \
+	helper/run.h helper/run.c
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
 
@@ -42,3 +44,28 @@ all-local: git-credential-tokenpass
 git-credential-tokenpass: tokenpass$(EXEEXT)
 	$(AM_V_GEN)rm -f $@ && $(LN_S) tokenpass$(EXEEXT) $@
 CLEANFILES += git-credential-tokenpass
+
+# The system units 'tokenpass headless setup' installs, built into the
+# executable from systemd/ (helper/headless.h: headless_units).
+TP_HEADLESS_UNITS = systemd/tokenpass-agent@.service.in \
+	systemd/tokenpass-refresh@.service.in \
+	systemd/tokenpass-refresh@.timer.in
+EXTRA_DIST += $(TP_HEADLESS_UNITS)
+nodist_helper_libtp_a_SOURCES = helper/headless-units.c
+CLEANFILES += helper/headless-units.c
+helper/headless-units.c: $(srcdir)/systemd/tokenpass-agent@.service.in \
+		$(srcdir)/systemd/tokenpass-refresh@.service.in \
+		$(srcdir)/systemd/tokenpass-refresh@.timer.in
+	$(AM_V_GEN)$(MKDIR_P) helper && { \
+	echo '/* Made by make from systemd/: headless setup'"'"'s units. */'; \
+	echo '#include "helper/headless.h"'; \
+	echo '#include <stddef.h>'; \
+	echo 'const struct headless_unit headless_units[] = {'; \
+	for f in $(TP_HEADLESS_UNITS); do \
+		echo "	{ \"`basename $$f .in`\","; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' \
+			-e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
+		echo '	},'; \
+	done; \
+	echo '	{ NULL, NULL }'; \
+	echo '};'; } >$@.tmp && mv -f $@.tmp $@

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 #include "helper/commands.h"
+#include "helper/headless.h"
 #include "helper/record.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
@@ -57,6 +58,11 @@ static const struct command commands[] = {
 	  "how often the systemd user timer renews (no argument: show it)" },
 	{ "doctor", cmd_doctor, "[--dsn DSN]",
 	  "diagnose the session bus, keyring, credentials and a DSN" },
+	{ "headless", cmd_headless,
+	  "setup --user U [--root DIR] | status [--user U] | "
+	  "remove --user U [--root DIR]",
+	  "a keyring and agent for a service account with no desktop "
+	  "(setup and remove as root)" },
 	{ "capability", cmd_capability, "",
 	  "git credential protocol: list the capabilities" },
 	{ NULL, NULL, NULL, NULL }
@@ -134,6 +140,8 @@ int main(int argc, char **argv)
 		return TP_OK;
 	}
 	c = find(argv[1]);
+	/* a service account's processes find its headless keyring's bus */
+	headless_use_bus();
 	if (!c) {
 		/*
 		 * git may grow new operations; a helper it runs must ignore
