@@ -187,20 +187,28 @@ static char *keyring_file(const struct headless_opts *o)
 			 o->home);
 }
 
-/* The directory of the running executable, for ExecStart=. */
+/*
+ * The directory of the tokenpass front for ExecStart=: next to this
+ * executable in a build tree, else where it was installed.
+ */
 static char *bindir(void)
 {
 	char buf[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	char *slash;
+	char *slash, *front;
+	int here;
 
 	if (n <= 0)
-		return xstrdup("/usr/local/bin");
+		return xstrdup(TP_BINDIR);
 	buf[n] = '\0';
 	slash = strrchr(buf, '/');
-	if (slash && slash != buf)
-		*slash = '\0';
-	return xstrdup(buf);
+	if (!slash || slash == buf)
+		return xstrdup(TP_BINDIR);
+	*slash = '\0';
+	front = xasprintf("%s/tokenpass", buf);
+	here = !access(front, X_OK);
+	free(front);
+	return xstrdup(here ? buf : TP_BINDIR);
 }
 
 /* text with every @bindir@ replaced by dir: a new string. */

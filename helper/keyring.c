@@ -424,3 +424,11 @@ out:
 		g_hash_table_unref(attrs);
 	return ret;
 }
+
+void keyring_reset(void)
+{
+	if (service)
+		g_object_unref(service);
+	service = NULL;
+	secret_service_disconnect();
+}

@@ -79,4 +79,10 @@ int keyring_update(const char *host, const char *user, const char *dsn,
 /* Delete the item for (host, user, dsn); TP_NOT_FOUND when none. */
 int keyring_remove(const char *host, const char *user, const char *dsn);
 
+/*
+ * Forget the connection to the Secret Service, so that the next call
+ * opens a new one (the agent, after the service was replaced).
+ */
+void keyring_reset(void);
+
 #endif

@@ -17,16 +17,29 @@ helper_libtp_a_SOURCES = \
 	helper/snowflake.h helper/snowflake.c \
 	helper/headless.h helper/headless.c helper/cmd_headless.c \
 	helper/run.h helper/run.c
+# the agent (helper/agent.h) and its socket's client side (common/)
+helper_libtp_a_SOURCES += $(TP_AGENT_SOURCES)
+TP_AGENT_SOURCES = helper/agent.h helper/agent_int.h helper/agent.c \
+	helper/agent_cache.c helper/agent_jobs.c helper/agent_secmem.c \
+	helper/agent_client.c common/agent_sock.h common/agent_sock.c
+# headless setup writes ExecStart= with the installed front's directory
+helper_libtp_a_CPPFLAGS = $(AM_CPPFLAGS) -DTP_BINDIR='"$(bindir)"'
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
 
 # libcurl is loaded with dlopen when needed (helper/http.h says why).
 TP_LIBS = helper/libtp.a $(SECRET_LIBS) $(CJSON_LIBS) -ldl -lm
 
+# tokenpass is a thin front (libc only) that answers 'get' through the
+# agent and hands everything else to tokenpass-core (helper/front.c).
 bin_PROGRAMS += tokenpass
-tokenpass_SOURCES = helper/main.c
-tokenpass_CFLAGS = $(helper_libtp_a_CFLAGS)
-tokenpass_LDADD = $(TP_LIBS)
+tokenpass_SOURCES = helper/front.c common/agent_sock.h common/agent_sock.c
+tokenpass_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTP_CORE_PATH='"$(pkglibexecdir)/tokenpass-core"'
+pkglibexec_PROGRAMS = tokenpass-core
+tokenpass_core_SOURCES = helper/main.c
+tokenpass_core_CFLAGS = $(helper_libtp_a_CFLAGS)
+tokenpass_core_LDADD = $(TP_LIBS)
 
 # git runs 'git credential-tokenpass' for credential.helper=tokenpass.
 install-exec-hook: install-git-credential-link
@@ -41,7 +54,7 @@ uninstall-git-credential-link:
 
 # The same link in the build tree, for the tests and the demo.
 all-local: git-credential-tokenpass
-git-credential-tokenpass: tokenpass$(EXEEXT)
+git-credential-tokenpass: tokenpass$(EXEEXT) tokenpass-core$(EXEEXT)
 	$(AM_V_GEN)rm -f $@ && $(LN_S) tokenpass$(EXEEXT) $@
 CLEANFILES += git-credential-tokenpass
 

@@ -2,6 +2,7 @@
  * tokenpass: the command table, usage and dispatch.
  */
 #include "config.h"
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/headless.h"
 #include "helper/record.h"
@@ -65,6 +66,11 @@ static const struct command commands[] = {
 	  "(setup and remove as root)" },
 	{ "capability", cmd_capability, "",
 	  "git credential protocol: list the capabilities" },
+	{ "agent", cmd_agent,
+	  "[--foreground] [--idle-timeout SECONDS] [--headless]",
+	  "the per-user agent: tokens in locked memory, renewed ahead of "
+	  "time, answered on a socket (--headless: with its own keyring, "
+	  "for a service account)" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -667,7 +667,8 @@ static int get_token(struct px_dbc *d, const struct settings *s, int renew,
 		oom(d);
 		goto out;
 	}
-	px_helper_run(helper, req.buf, timeout * 1000, &r);
+	if (!px_agent_run(s->helper, req.buf, timeout * 1000, &r))
+		px_helper_run(helper, req.buf, timeout * 1000, &r);
 	if (r.status != PX_HELPER_OK || r.exit_code) {
 		helper_failed(d, s, helper, timeout, &r);
 		goto out;

@@ -139,6 +139,16 @@ PX_HIDDEN void px_helper_run(const char *path, const char *request,
 			     int timeout_ms, struct px_helper_result *res);
 PX_HIDDEN void px_helper_result_release(struct px_helper_result *res);
 
+/* agent.c */
+/*
+ * Ask the agent for the token (request as for px_helper_run), waiting at
+ * most timeout_ms. 1 with res filled as px_helper_run fills it, or 0
+ * when no agent answered (or helper names another program than
+ * tokenpass): then run the helper.
+ */
+PX_HIDDEN int px_agent_run(const char *helper, const char *request,
+			   int timeout_ms, struct px_helper_result *res);
+
 /* connect.c */
 /* a connection string as key=value pairs, in order (tests/fuzz too) */
 struct px_kv {

@@ -16,8 +16,8 @@ EXTRA_DIST += tests/t0630-bad-input.t
 # its VmRSS.
 check_PROGRAMS += tests/unit/tp-bulk-store tests/unit/tp-connect-loop
 tests_unit_tp_bulk_store_SOURCES = tests/unit/tp-bulk-store.c
-tests_unit_tp_bulk_store_CFLAGS = $(tokenpass_CFLAGS)
-tests_unit_tp_bulk_store_LDADD = $(tokenpass_LDADD)
+tests_unit_tp_bulk_store_CFLAGS = $(tokenpass_core_CFLAGS)
+tests_unit_tp_bulk_store_LDADD = $(tokenpass_core_LDADD)
 tests_unit_tp_connect_loop_SOURCES = tests/unit/tp-connect-loop.c
 tests_unit_tp_connect_loop_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_unit_tp_connect_loop_LDADD = $(ODBC_LIBS)

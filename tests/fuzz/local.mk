@@ -42,8 +42,10 @@ FUZZ_HELPER_LIBS = $(FUZZ_HELPER) $(CJSON_LIBS) -ldl -lm
 # SQL* entry points) and libodbcinst: all of it, but never libodbc.
 FUZZ_PLUGIN = $(top_srcdir)/plugin/connect.c $(top_srcdir)/plugin/util.c \
 	$(top_srcdir)/plugin/diag.c $(top_srcdir)/plugin/backend.c \
-	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c
+	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
+	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
+	$(top_srcdir)/common/agent_sock.h \
 	$(top_srcdir)/plugin/api.def $(top_srcdir)/tests/fuzz/fuzz.h config.h
 
 tests/fuzz/fuzz-credential$(EXEEXT): \

@@ -23,7 +23,11 @@ keyring_start () {
 	printf '%s' "$KR_PW" | gnome-keyring-daemon --unlock \
 		--components=secrets --daemonize >/dev/null 2>&1 || return 1
 	gdbus wait --session --timeout 5 org.freedesktop.secrets || return 1
-	keyring_read_pid
+	keyring_read_pid || return 1
+	# TP_AGENT=1: the same tests with the agent answering (agent.sh)
+	if test -n "${TP_AGENT:-}"; then
+		. "$TP_SRC_DIR/tests/lib/agent.sh" && agent_start
+	fi
 }
 
 keyring_read_pid () {

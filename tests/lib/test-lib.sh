@@ -48,7 +48,7 @@ if test -n "${TP_VALGRIND:-}"; then
 			--errors-for-leak-kinds=definite --show-leak-kinds=definite \\
 			--suppressions="$TP_SRC_DIR/tests/valgrind/glib.supp" \\
 			--log-file="$TRASH/valgrind/log.%p" \\
-			"$TP_BUILD_DIR/tokenpass" "\$@"
+			"$TP_BUILD_DIR/tokenpass-core" "\$@"
 		EOF
 		chmod +x "$TRASH/valgrind/$_vg"
 	done

@@ -1,0 +1,497 @@
+/*
+ * The agent's copy of the keyring: read in full, again after every signal
+ * the Secret Service sends (agent.c), forgotten at once when the default
+ * collection locks. A get is answered from here when the token is good
+ * for longer than the margin; anything else (a renewal due, a damaged
+ * item, a line break in a token) goes to 'tokenpass-core get', so that
+ * every answer is the one 'tokenpass get' gives.
+ */
+#include "helper/agent_int.h"
+#include "helper/commands.h"
+#include "helper/credential.h"
+#include "helper/keyring.h"
+#include "helper/lifecycle.h"
+#include "helper/secmem.h"
+#include "helper/tokenpass.h"
+
+#include <gio/gio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* refresh.c rotates a PAT this close to its end (ROTATION_WINDOW) */
+#define PAT_WINDOW (7L * 86400)
+#define BACKOFF_MIN 15
+#define BACKOFF_MAX 900
+
+struct agent agent;
+
+static void entry_release(struct agent_entry *e)
+{
+	free(e->host);
+	free(e->user);
+	free(e->dsn);
+	free(e->protocol);
+	free(e->path);
+	agent_secmem_free(e->token);
+	agent_secmem_free(e->refresh_token);
+	memset(e, 0, sizeof(*e));
+}
+
+void agent_cache_forget(void)
+{
+	size_t i;
+
+	for (i = 0; i < agent.nr; i++)
+		entry_release(&agent.e[i]);
+	free(agent.e);
+	agent.e = NULL;
+	agent.nr = 0;
+}
+
+static int key_cmp(const struct agent_entry *e, const char *host,
+		   const char *user, const char *dsn)
+{
+	int c = strcmp(e->host, host);
+
+	if (!c)
+		c = strcmp(e->user, user);
+	if (!c)
+		c = strcmp(e->dsn, dsn);
+	return c;
+}
+
+/* entries are sorted by host, user, dsn (keyring_search sorts them) */
+static struct agent_entry *find_key(struct agent_entry *v, size_t nr,
+				    const char *host, const char *user,
+				    const char *dsn)
+{
+	size_t lo = 0, hi = nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp(&v[mid], host, user, dsn);
+
+		if (!c)
+			return &v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Is the default collection locked? 1, 0, or -1 when nobody answers. */
+static int default_locked(void)
+{
+	GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+	GVariant *v, *inner = NULL;
+	int ret = -1;
+
+	if (!bus)
+		return -1;
+	v = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets",
+					"/org/freedesktop/secrets/aliases/"
+					"default",
+					"org.freedesktop.DBus.Properties",
+					"Get", g_variant_new("(ss)",
+					"org.freedesktop.Secret.Collection",
+					"Locked"), G_VARIANT_TYPE("(v)"),
+					G_DBUS_CALL_FLAGS_NONE, 5000, NULL,
+					NULL);
+	if (v) {
+		g_variant_get(v, "(v)", &inner);
+		if (inner && g_variant_is_of_type(inner, G_VARIANT_TYPE_BOOLEAN))
+			ret = g_variant_get_boolean(inner);
+		if (inner)
+			g_variant_unref(inner);
+		g_variant_unref(v);
+	}
+	g_object_unref(bus);
+	return ret;
+}
+
+static time_t jitter(time_t span)
+{
+	return span > 0 ? (time_t)g_random_int_range(0, (gint32)
+			  (span > G_MAXINT32 ? G_MAXINT32 : span)) : 0;
+}
+
+/*
+ * When the agent renews e: OAuth at two thirds of the token's life,
+ * minus up to a tenth of it (jitter, so that many agents spread out),
+ * never later than the margin; a PAT with an admin at the start of its
+ * rotation window. After failures, a growing back-off.
+ */
+static time_t next_renewal(const struct agent_entry *e, time_t now)
+{
+	time_t at = 0, life;
+
+	if (e->locked || e->damaged || !e->expires || e->needs_login)
+		return 0;
+	if (e->kind == RECORD_OAUTH) {
+		if (e->refresh_expires && e->refresh_expires <= now)
+			return 0;
+		life = e->updated && e->updated < e->expires ?
+		       e->expires - e->updated : 0;
+		at = e->expires - lifecycle_margin() - 1;
+		if (life && e->updated + life * 2 / 3 - jitter(life / 10) < at)
+			at = e->updated + life * 2 / 3 - jitter(life / 10);
+	} else if (e->admin) {
+		at = e->expires - PAT_WINDOW;
+	} else {
+		return 0;
+	}
+	if (e->failures) {
+		time_t back = BACKOFF_MIN << (e->failures > 6 ? 6 :
+					      e->failures - 1);
+
+		if (back > BACKOFF_MAX)
+			back = BACKOFF_MAX;
+		if (at < e->last_try + back)
+			at = e->last_try + back;
+	}
+	return at;
+}
+
+static void entry_from_item(struct agent_entry *e, struct keyring_item *it)
+{
+	memset(e, 0, sizeof(*e));
+	e->host = xstrdup(it->host);
+	e->user = xstrdup(it->user);
+	e->dsn = xstrdup(it->dsn);
+	e->locked = !!it->locked;
+	e->damaged = !!it->damaged;
+	if (it->locked || it->damaged)
+		return;
+	e->kind = it->rec.kind;
+	e->protocol = it->rec.protocol ? xstrdup(it->rec.protocol) : NULL;
+	e->path = it->rec.path ? xstrdup(it->rec.path) : NULL;
+	e->token = agent_secmem_strdup(it->rec.token ? it->rec.token : "");
+	if (it->rec.kind == RECORD_PAT)
+		e->refresh_token = agent_secmem_strdup(it->rec.refresh_token);
+	e->expires = it->rec.expires;
+	e->refresh_expires = it->rec.refresh_expires;
+	e->updated = it->rec.updated;
+	e->needs_login = !!it->rec.needs_login;
+	e->admin = it->rec.admin && it->rec.pat_name;
+}
+
+void agent_cache_reload(void)
+{
+	struct keyring_list list = KEYRING_LIST_INIT;
+	struct agent_entry *v;
+	time_t now = tp_now();
+	size_t i;
+	int locked = default_locked(), ret;
+
+	if (locked == 1) {
+		if (agent.state != AGENT_LOCKED)
+			tp_warn("agent: the keyring is locked; every token "
+				"is forgotten until it unlocks");
+		agent_cache_forget();
+		agent.state = AGENT_LOCKED;
+		agent_schedule();
+		return;
+	}
+	ret = keyring_search(NULL, NULL, NULL, &list);
+	if (ret) {
+		/* keyring_search said why on stderr (the journal) */
+		agent_cache_forget();
+		agent.state = ret == TP_KEYRING && locked < 0 ?
+			      AGENT_UNAVAILABLE : AGENT_LOCKED;
+		keyring_reset();
+		agent_schedule();
+		return;
+	}
+	v = xcalloc(list.nr ? list.nr : 1, sizeof(*v));
+	for (i = 0; i < list.nr; i++) {
+		struct agent_entry *old;
+
+		entry_from_item(&v[i], &list.items[i]);
+		old = find_key(agent.e, agent.nr, v[i].host, v[i].user,
+			       v[i].dsn);
+		if (old) {
+			v[i].failures = old->failures;
+			v[i].last_try = old->last_try;
+		}
+		v[i].next = next_renewal(&v[i], now);
+	}
+	keyring_list_release(&list);
+	agent_cache_forget();
+	agent.e = v;
+	agent.nr = i;
+	agent.state = AGENT_READY;
+	agent_schedule();
+}
+
+void agent_cache_renewed(const char *host, const char *user, const char *dsn,
+			 int code)
+{
+	struct agent_entry *e = find_key(agent.e, agent.nr, host, user, dsn);
+	time_t updated = e ? e->updated : 0;
+	int failures = e ? e->failures : 0;
+
+	/* what the keyring holds now, whoever changed it */
+	agent_cache_reload();
+	e = find_key(agent.e, agent.nr, host, user, dsn);
+	if (!e)
+		return;
+	/* a renewal that changed nothing failed too: no loop of them */
+	if (code > 0 || (!code && e->updated == updated)) {
+		e->failures = failures + 1;
+		e->last_try = tp_now();
+	} else if (!code) {
+		e->failures = 0;
+	}
+	e->next = next_renewal(e, tp_now());
+	agent_schedule();
+}
+
+time_t agent_next_renewal(void)
+{
+	time_t min = 0;
+	size_t i;
+
+	for (i = 0; i < agent.nr; i++)
+		if (agent.e[i].next && (!min || agent.e[i].next < min))
+			min = agent.e[i].next;
+	return min;
+}
+
+static gboolean on_renew_timer(gpointer data)
+{
+	agent.renew_timer = 0;
+	agent_schedule();
+	return G_SOURCE_REMOVE;
+}
+
+void agent_schedule(void)
+{
+	time_t now = tp_now(), min = 0;
+	size_t i;
+
+	if (agent.renew_timer)
+		g_source_remove(agent.renew_timer);
+	agent.renew_timer = 0;
+	for (i = 0; i < agent.nr; i++) {
+		struct agent_entry *e = &agent.e[i];
+
+		if (!e->next)
+			continue;
+		if (e->next <= now) {
+			if (!agent_job_wait(e, NULL))
+				agent_job_renew(e);
+			continue;
+		}
+		if (!min || e->next < min)
+			min = e->next;
+	}
+	if (min)
+		agent.renew_timer = g_timeout_add_seconds((guint)(min - now),
+							  on_renew_timer, NULL);
+}
+
+/* a stored item answers a request as in proto.c */
+static int request_matches(const struct agent_entry *e,
+			   const struct credential *c)
+{
+	if (c->protocol && e->protocol && strcmp(e->protocol, c->protocol))
+		return 0;
+	return !c->path || (e->path && !strcmp(e->path, c->path));
+}
+
+enum { FOUND, NOT_FOUND, DELEGATE };
+
+/* the app-level credential for the DSN, else the global one (proto.c) */
+static int find(const struct credential *c, struct agent_entry **out)
+{
+	const char *dsns[2] = { c->dsn && *c->dsn ? c->dsn : "", "" };
+	struct agent_entry *e = NULL;
+	size_t i, d;
+
+	if (c->username) {
+		for (d = 0; d < 2 && !e; d++) {
+			e = find_key(agent.e, agent.nr, c->host, c->username,
+				     dsns[d]);
+			if (!*dsns[d])
+				break;
+		}
+		if (!e)
+			return NOT_FOUND;
+		if (e->locked || e->damaged)
+			return DELEGATE;
+		if (!request_matches(e, c))
+			return NOT_FOUND;
+		*out = e;
+		return FOUND;
+	}
+	for (d = 0; d < 2; d++) {
+		for (i = 0; i < agent.nr; i++) {
+			e = &agent.e[i];
+			if (strcmp(e->host, c->host) || strcmp(e->dsn, dsns[d]) ||
+			    e->damaged)
+				continue;
+			if (e->locked)
+				return DELEGATE;
+			if (!request_matches(e, c))
+				continue;
+			*out = e;
+			return FOUND;
+		}
+		if (!*dsns[d])
+			break;
+	}
+	return NOT_FOUND;
+}
+
+static void put(char **p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(*p, s, n);
+	*p += n;
+}
+
+static void put_item(char **p, const char *key, const char *val)
+{
+	put(p, key);
+	put(p, "=");
+	put(p, val);
+	put(p, "\n");
+}
+
+/* what cmd_get prints, from e */
+static void answer(struct agent_client *c, const struct credential *cr,
+		   const struct agent_entry *e)
+{
+	int bearer = cr->cap_authtype && e->kind == RECORD_OAUTH;
+	char expiry[64] = "";
+	size_t n = 128 + strlen(e->user) + strlen(e->token);
+	char *buf, *p;
+
+	if (e->expires)
+		snprintf(expiry, sizeof(expiry), "%lld",
+			 (long long)e->expires);
+	if (e->kind == RECORD_PAT && e->refresh_token)
+		n += strlen(e->refresh_token) + 32;
+	buf = p = xmalloc(n);
+	if (bearer) {
+		put(&p, "capability[]=authtype\n");
+		put_item(&p, "authtype", "Bearer");
+		put_item(&p, "username", e->user);
+		put_item(&p, "credential", e->token);
+	} else {
+		put_item(&p, "username", e->user);
+		put_item(&p, "password", e->token);
+	}
+	if (*expiry)
+		put_item(&p, "password_expiry_utc", expiry);
+	if (e->kind == RECORD_PAT && e->refresh_token)
+		put_item(&p, "oauth_refresh_token", e->refresh_token);
+	put(&p, "tokenpass_exit=0\n");
+	agent_reply(c, buf, (size_t)(p - buf));
+}
+
+static int read_request(struct agent_client *c, struct credential *cr)
+{
+	const char *why;
+	FILE *in = fmemopen(c->buf, c->len, "r");
+
+	if (!in)
+		tp_die("out of memory reading a request");
+	if (credential_read(cr, in, &why)) {
+		fclose(in);
+		agent_reply_error(c, TP_USAGE, "get: %s", why);
+		return -1;
+	}
+	fclose(in);
+	if (cr->host && tp_normalize_host(cr->host)) {
+		agent_reply_error(c, TP_USAGE, "get: host is empty or holds "
+				  "white space");
+		credential_release(cr);
+		return -1;
+	}
+	return 0;
+}
+
+void agent_cache_handle(struct agent_client *c)
+{
+	struct credential cr = CREDENTIAL_INIT;
+	struct agent_entry *e = NULL;
+	time_t now = tp_now();
+	int r;
+
+	if (!c->len) {
+		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
+		return;
+	}
+	if (read_request(c, &cr))
+		return;
+	if (!cr.host) {
+		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
+		goto out;
+	}
+	if (agent.state == AGENT_LOCKED) {
+		agent_reply_error(c, TP_KEYRING, "cannot %s: the keyring is "
+				  "locked; unlock it (log in to the desktop "
+				  "session, or open Seahorse) and try again",
+				  cr.username ? "read the credential" :
+				  "search the keyring");
+		goto out;
+	}
+	if (agent.state != AGENT_READY) {
+		agent_job_get(c, NULL);
+		goto out;
+	}
+	r = find(&cr, &e);
+	if (r == NOT_FOUND) {
+		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
+		goto out;
+	}
+	/*
+	 * Anything but a good token: 'tokenpass get' itself, waiting for a
+	 * renewal already under way rather than starting a second one.
+	 */
+	if (r == DELEGATE || cr.renew || lifecycle_due(&(struct record){
+	    .kind = e->kind, .expires = e->expires }, 0) ||
+	    (e->expires && e->expires <= now) ||
+	    strpbrk(e->token, "\r\n") || strpbrk(e->user, "\r\n") ||
+	    (e->refresh_token && strpbrk(e->refresh_token, "\r\n"))) {
+		if (r == FOUND && !cr.renew && !c->retried &&
+		    agent_job_wait(e, c))
+			goto out;
+		agent_job_get(c, r == FOUND ? e : NULL);
+		goto out;
+	}
+	answer(c, &cr, e);
+out:
+	credential_release(&cr);
+}
+
+void agent_cache_status(struct agent_client *c)
+{
+	static const char *const names[] = { "ready", "locked",
+					      "unavailable" };
+	GString *s = g_string_new(NULL);
+	size_t i;
+
+	g_string_append_printf(s, "agent_pid=%ld\nagent_state=%s\n",
+			       (long)getpid(), names[agent.state]);
+	for (i = 0; i < agent.nr; i++) {
+		const struct agent_entry *e = &agent.e[i];
+
+		if (strpbrk(e->host, "\t\n") || strpbrk(e->user, "\t\n") ||
+		    strpbrk(e->dsn, "\t\n"))
+			continue;
+		g_string_append_printf(s, "credential=%s\t%s\t%s\t%lld\t%lld\n",
+				       e->host, e->user, e->dsn,
+				       (long long)e->updated,
+				       (long long)e->next);
+	}
+	g_string_append(s, "tokenpass_exit=0\n");
+	agent_reply(c, xstrdup(s->str), s->len);
+	g_string_free(s, TRUE);
+}

@@ -1,0 +1,209 @@
+/*
+ * tokenpass: the thin front. It links libc only, so that 'tokenpass get'
+ * answered by the agent costs a process start and one round trip on a
+ * Unix socket, nothing more: linking GLib and libsecret alone would cost
+ * milliseconds before main() (DESIGN.md, decision 7).
+ *
+ *   tokenpass get   --agent socket answers-->  done
+ *   anything else, or no agent       --exec-->  tokenpass-core (the rest)
+ *
+ * tokenpass-core is found next to this executable (the build tree) or at
+ * the path compiled in (TP_CORE_PATH, the installed one), never where the
+ * environment says. argv is passed unchanged, so git-credential-tokenpass
+ * still knows its own name. TOKENPASS_NO_AGENT=1 skips the agent.
+ */
+#include "config.h"
+#include "common/agent_sock.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#ifndef TP_CORE_PATH
+#define TP_CORE_PATH "/usr/local/libexec/tokenpass/tokenpass-core"
+#endif
+#define CORE_NAME "tokenpass-core"
+/* a get the agent answers waits at most for a renewal it runs */
+#define AGENT_WAIT_MS (120 * 1000)
+
+static void run_core(char **argv)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int saved = ENOENT;
+
+	if (n > 0 && (size_t)n + sizeof(CORE_NAME) < sizeof(self)) {
+		char *slash;
+
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			memcpy(slash + 1, CORE_NAME, sizeof(CORE_NAME));
+			execv(self, argv);
+			saved = errno;
+		}
+	}
+	execv(TP_CORE_PATH, argv);
+	if (errno != ENOENT)
+		saved = errno;
+	fprintf(stderr, "tokenpass: cannot run '%s': %s; reinstall "
+		"tokenpass\n", TP_CORE_PATH, strerror(saved));
+	exit(1);
+}
+
+/*
+ * The request goes to tokenpass-core after all: it becomes its standard
+ * input (the rest of ours follows when stop is 0).
+ */
+static void fall_back(char **argv, char *req, size_t len, int more)
+{
+	int fd = memfd_create("tokenpass-request", MFD_CLOEXEC);
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		goto fail;
+	while (len) {
+		n = write(fd, req, len);
+		if (n <= 0)
+			goto fail;
+		req += n;
+		len -= (size_t)n;
+	}
+	while (more && (n = read(0, buf, sizeof(buf))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || write(fd, buf, (size_t)n) != n)
+			goto fail;
+	}
+	agent_sock_wipe(buf, sizeof(buf));
+	if (lseek(fd, 0, SEEK_SET) || dup2(fd, 0) < 0)
+		goto fail;
+	close(fd);
+	run_core(argv);
+fail:
+	fprintf(stderr, "tokenpass: get: cannot pass the request on: %s\n",
+		strerror(errno));
+	exit(1);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* the request up to its blank line or EOF; 1 when it was cut at max */
+static int read_request(char **req, size_t *len)
+{
+	size_t used = 0, cap = 4096;
+	char *buf = malloc(cap);
+	int more = 0;
+
+	if (!buf)
+		return -1;
+	for (;;) {
+		ssize_t n;
+
+		if (used + 1 >= cap) {
+			char *nb;
+
+			if (cap >= AGENT_SOCK_MAX_REQUEST) {
+				more = 1;
+				break;
+			}
+			nb = realloc(buf, cap * 2);
+			if (!nb) {
+				free(buf);
+				return -1;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(0, buf + used, cap - used - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += (size_t)n;
+		buf[used] = '\0';
+		/* a blank line ends the request (a bare one too) */
+		if ((used >= 2 && strstr(buf, "\n\n")) ||
+		    (buf[0] == '\n'))
+			break;
+	}
+	buf[used] = '\0';
+	*req = buf;
+	*len = used;
+	return more;
+}
+
+static void agent_get(char **argv)
+{
+	char *path = agent_sock_path(), *req = NULL, *ans = NULL;
+	const char *errs;
+	size_t len = 0, ans_len = 0;
+	int fd, more, code;
+
+	fd = path ? agent_sock_connect(path) : -1;
+	free(path);
+	if (fd < 0)
+		return;		/* no agent: tokenpass-core does it all */
+	/* what the agent holds never leaves in a core file */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	more = read_request(&req, &len);
+	if (more < 0) {
+		fprintf(stderr, "tokenpass: out of memory\n");
+		exit(1);
+	}
+	if (more ||
+	    agent_sock_exchange(fd, req, len, AGENT_WAIT_MS, &ans, &ans_len) ||
+	    agent_sock_split(ans, &ans_len, &code, &errs)) {
+		close(fd);
+		if (ans) {
+			agent_sock_wipe(ans, ans_len);
+			free(ans);
+		}
+		fall_back(argv, req, len, more);
+	}
+	close(fd);
+	agent_sock_wipe(req, len);
+	free(req);
+	if (write_all(1, ans, ans_len) && !code) {
+		fprintf(stderr, "tokenpass: get: cannot write the answer\n");
+		code = 1;
+	}
+	write_all(2, errs, strlen(errs));
+	agent_sock_wipe(ans, ans_len);
+	free(ans);
+	exit(code);
+}
+
+int main(int argc, char **argv)
+{
+	const char *no = getenv("TOKENPASS_NO_AGENT");
+
+	if (argc == 2 && !strcmp(argv[1], "get") && !(no && *no == '1')) {
+		struct rlimit rl = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &rl);
+		agent_get(argv);
+	}
+	run_core(argv);
+	return 1;
+}
