@@ -45,3 +45,7 @@ check_PROGRAMS += tests/unit/headless-run
 tests_unit_headless_run_SOURCES = tests/unit/headless-run.c
 tests_unit_headless_run_CFLAGS = $(helper_libtp_a_CFLAGS)
 tests_unit_headless_run_LDADD = $(TP_LIBS)
+TP_HEADLESS_TESTS = \
+	tests/t0950-headless-setup.t
+TESTS += $(TP_HEADLESS_TESTS)
+EXTRA_DIST += $(TP_HEADLESS_TESTS)
