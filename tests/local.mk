@@ -46,6 +46,7 @@ tests_unit_headless_run_SOURCES = tests/unit/headless-run.c
 tests_unit_headless_run_CFLAGS = $(helper_libtp_a_CFLAGS)
 tests_unit_headless_run_LDADD = $(TP_LIBS)
 TP_HEADLESS_TESTS = \
-	tests/t0950-headless-setup.t
+	tests/t0950-headless-setup.t \
+	tests/t0951-headless-agent.t
 TESTS += $(TP_HEADLESS_TESTS)
 EXTRA_DIST += $(TP_HEADLESS_TESTS)

@@ -17,6 +17,7 @@
 #                   stderr in $TRASH/agent.log; waits for the agent socket
 #   hs_exec         the same in the foreground (for the failures): rc in $rc
 #   hs_kill         kill every process of the account (by pid), "reboot"
+#   hs_pids         the account's live processes
 
 HS_USER=tph$$
 HS_HOME=$TRASH/svc-home
@@ -75,10 +76,12 @@ hs_unit_env () {
 	sed -n "s/^Environment=//p" "$HS_UNIT" | sed "s/%i/$HS_USER/g"
 }
 
-# The runtime directory as RuntimeDirectory= makes it.
+# The runtime directory as RuntimeDirectory= makes it: new at each start
+# (systemd removes it when the unit stops or fails; /run is gone at boot).
 hs_run_dir () {
+	rm -rf "$HS_RUN" &&
 	mkdir -p /run/tokenpass &&
-	mkdir -p "$HS_RUN" &&
+	mkdir "$HS_RUN" &&
 	chown "$HS_USER:$HS_USER" "$HS_RUN" &&
 	chmod 700 "$HS_RUN"
 }
@@ -118,8 +121,10 @@ hs_start () {
 	done
 }
 
+# The account's live processes (a killed one may stay a zombie a while:
+# PID 1 of the test machines reaps late).
 hs_pids () {
-	ps -u "$HS_USER" -o pid= 2>/dev/null
+	ps -u "$HS_USER" -o pid=,stat= 2>/dev/null | awk '$2 !~ /Z/ {print $1}'
 }
 
 hs_kill () {
@@ -127,8 +132,7 @@ hs_kill () {
 		kill -9 "$_p" 2>/dev/null
 	done
 	_i=0
-	while test -n "$(ps -u "$HS_USER" -o pid=,stat= 2>/dev/null |
-			awk '$2 !~ /Z/')" && test $_i -lt 100; do
+	while test -n "$(hs_pids)" && test $_i -lt 100; do
 		_i=$((_i + 1))
 		sleep 0.05
 	done

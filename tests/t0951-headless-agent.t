@@ -1,0 +1,168 @@
+#!/bin/sh
+test_description='tokenpass agent --headless: a service account keyring with no desktop'
+. "$TP_SRC_DIR/tests/lib/test-lib.sh"
+. "$TP_SRC_DIR/tests/lib/helper-test.sh"
+. "$TP_SRC_DIR/tests/lib/headless.sh"
+. "$TP_SRC_DIR/tests/lib/tokenserver.sh"
+. "$TP_SRC_DIR/tests/lib/oidc.sh"
+. "$TP_SRC_DIR/tests/lib/pg.sh"
+
+PAT=pg-pat-$$-headless
+
+test_setup 'a service account, setup, the credential as systemd hands it' '
+	hs_user_add &&
+	hs_setup &&
+	hs_creds
+'
+
+test_setup 'PostgreSQL, the ODBC files and the token server' '
+	pg_start &&
+	pg_password "$PAT" &&
+	pg_odbc_setup &&
+	chmod -R a+rX "$ODBC_DIR" &&
+	tokenserver_start &&
+	chmod -R a+rX "$TS_TLS"
+'
+
+test_expect_success 'the unit command as systemd runs it: bus, keyring, agent' '
+	hs_start &&
+	test "$(stat -c %a:%U "$HS_RUN")" = "700:$HS_USER" &&
+	test -S "$HS_RUN/bus" && test -S "$HS_RUN/agent" &&
+	ps -u "$HS_USER" -o args= >procs &&
+	test_grep "tokenpass.* agent --headless" procs &&
+	test_grep "^dbus-daemon --session" procs &&
+	test_grep "^gnome-keyring-daemon --foreground --unlock" procs &&
+	test -f "$HS_HOME/.local/share/keyrings/login.keyring"
+'
+
+test_expect_success 'add-pat as the account with no session bus of its own' '
+	printf "%s\n" "$PAT" | hs_as tokenpass add-pat --host 127.0.0.1:$PG_PORT \
+		--user odbcuser --days 30 --name PG_PAT >out 2>err &&
+	hs_as tokenpass list >list 2>err &&
+	test_grep "^127.0.0.1:$PG_PORT  *odbcuser .* pat .* ok" list
+'
+
+test_expect_success 'login --no-browser as the account (OAuth), driven from elsewhere' '
+	printf "test-secret\n" | hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" \
+		timeout 60 tokenpass login --no-browser --host "$TS_HOST" \
+		--user ANALYST --client-id tokenpass-test \
+		>login.out 2>login.err &
+	pid=$! &&
+	url=$(oauth_login_url login.err) &&
+	oauth_drive "$url" >/dev/null &&
+	wait $pid &&
+	hs_as tokenpass list >list &&
+	test_grep "^$TS_HOST  *ANALYST .* oauth " list
+'
+
+test_expect_success 'get is answered by the agent, no bus in the environment' '
+	printf "protocol=https\nhost=%s\nusername=ANALYST\n\n" "$TS_HOST" >in &&
+	hs_as tokenpass get <in >get.out 2>get.err &&
+	tok=$(sed -n "s/^password=//p" get.out) &&
+	test "$(tokenserver_token_status "$tok")" = 422 &&
+	printf "tokenpass_op=status\n\n" >in &&
+	hs_as tokenpass get <in >status.out &&
+	test_grep "^agent_state=ready" status.out
+'
+
+test_expect_success 'headless status as root: every link ok, exit 0' '
+	tokenpass headless status --root "$HS_ROOT" --user "$HS_USER" \
+		>st.out 2>st.err &&
+	test_grep "^ok    bus " st.out &&
+	test_grep "^ok    keyring     the keyring .* is unlocked" st.out &&
+	test_grep "^ok    agent " st.out &&
+	test_grep "^ok    credential  .odbcuser@127.0.0.1:$PG_PORT.: ok" st.out &&
+	test_grep "^ok    credential  .ANALYST@$TS_HOST.: ok" st.out &&
+	test_grep ! "^FAIL" st.out
+'
+
+test_expect_success 'the hook connects to PostgreSQL as the account' '
+	echo "SELECT 42 AS answer" >q.sql &&
+	hs_as ODBCSYSINI="$ODBCSYSINI" ODBCINI="$ODBCINI" \
+		isql -b -v tp <q.sql >isql.out 2>&1 &&
+	test_grep "42" isql.out
+'
+
+test_expect_success '"reboot": every process killed, started again, nothing lost' '
+	hs_kill &&
+	test -z "$(hs_pids)" &&
+	hs_start &&
+	hs_as tokenpass list >list &&
+	test_grep "odbcuser .* pat .* ok" list &&
+	test_grep "ANALYST .* oauth " list &&
+	hs_as ODBCSYSINI="$ODBCSYSINI" ODBCINI="$ODBCINI" \
+		isql -b -v tp <q.sql >isql.out 2>&1 &&
+	test_grep "42" isql.out
+'
+
+test_expect_success 'after the reboot the OAuth token renews against the server' '
+	n=$(tokenserver_count refresh_token) &&
+	hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" timeout 60 tokenpass refresh \
+		--host "$TS_HOST" --user ANALYST --force >out 2>err &&
+	test "$(tokenserver_count refresh_token)" = $((n + 1)) &&
+	printf "protocol=https\nhost=%s\nusername=ANALYST\n\n" "$TS_HOST" >in &&
+	i=0 &&
+	while :; do
+		hs_as tokenpass get <in >get.out &&
+		new=$(sed -n "s/^password=//p" get.out) &&
+		test "$new" != "$tok" && break
+		i=$((i + 1)) && test $i -lt 50 || return 1
+		sleep 0.1
+	done &&
+	test "$(tokenserver_token_status "$new")" = 422
+'
+
+test_expect_success 'the password is in no argv, environ, log or file' '
+	pw=$HS_CREDS/tokenpass-keyring &&
+	for p in /proc/[0-9]*; do
+		for f in cmdline environ; do
+			if grep -qF -f "$pw" "$p/$f" 2>/dev/null; then
+				echo "in $p/$f: $(tr "\0" " " <"$p/cmdline")"
+				exit 1
+			fi
+		done
+	done &&
+	! grep -rlF -f "$pw" --exclude-dir=creds "$TRASH" /run/tokenpass \
+		"$HS_HOME" &&
+	test -s "$TRASH/agent.log" || : &&
+	! grep -F -f "$pw" "$TRASH/agent.log"
+'
+
+test_expect_success 'a wrong credential: one line, exit 3, nothing left running' '
+	hs_kill &&
+	mv "$HS_CREDS" creds.good &&
+	mkdir -m 700 "$HS_CREDS" &&
+	printf wrong-password >"$HS_CREDS/tokenpass-keyring" &&
+	chown -R "$HS_USER" "$HS_CREDS" &&
+	hs_exec &&
+	test $rc = 3 &&
+	test_one_line exec.err &&
+	test_grep "does not unlock it" exec.err &&
+	test -z "$(hs_pids)"
+'
+
+test_expect_success 'a missing credential: one line, exit 3' '
+	rm -f "$HS_CREDS/tokenpass-keyring" &&
+	hs_exec &&
+	test $rc = 3 &&
+	test_one_line exec.err &&
+	test_grep "cannot read the credential" exec.err
+'
+
+test_expect_success 'no gnome-keyring-daemon: one line, exit 3' '
+	rm -rf "$HS_CREDS" && mv creds.good "$HS_CREDS" &&
+	mkdir -p nokr && ln -sf "$(command -v dbus-daemon)" nokr/ &&
+	chmod 755 nokr &&
+	HS_PATH=$TRASH/nokr hs_exec &&
+	test $rc = 3 &&
+	test_one_line exec.err &&
+	test_grep "gnome-keyring-daemon is not installed" exec.err
+'
+
+test_expect_success 'the good credential again: the keyring opens' '
+	hs_start &&
+	hs_as tokenpass list >list &&
+	test_grep "odbcuser .* pat .* ok" list
+'
+
+test_done
