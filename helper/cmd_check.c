@@ -186,7 +186,7 @@ int cmd_check(int argc, char **argv)
 	struct keyring_list list = KEYRING_LIST_INIT;
 	GDBusConnection *bus = NULL;
 	unsigned long long days = CHECK_WARN_DAYS;
-	int notify_on = 0, ret = TP_USAGE, opt, bus_tried = 0;
+	int notify_on = 0, ret = TP_USAGE, opt, bus_tried = 0, journal;
 	time_t now = tp_now();
 	size_t i;
 
@@ -229,6 +229,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	ret = CHECK_OK;
+	journal = tp_journal_stream(1);
 	for (i = 0; i < list.nr; i++) {
 		const struct keyring_item *it = &list.items[i];
 		enum cred_state st = cred_state(it, now,
@@ -241,6 +242,9 @@ int cmd_check(int argc, char **argv)
 		name = who(it);
 		what = problem(it, st, now);
 		fix = cred_fix(it, st);
+		/* a reminder in the journal: warning, or error once dead */
+		if (journal)
+			printf("<%d>", dead ? 3 : 4);
 		printf("%s: %s: %s; run '%s'\n", cred_state_name(st), name,
 		       what, fix);
 		if (dead)

@@ -112,6 +112,21 @@ test_expect_success 'after the reboot the OAuth token renews against the server'
 	test "$(tokenserver_token_status "$new")" = 422
 '
 
+test_expect_success 'reminders go to the journal with their priority' '
+	printf "%s\n" soon-pat-$$ | hs_as tokenpass add-pat --host s.example.com \
+		--user SOON --days 3 --name SOON_PAT 2>/dev/null &&
+	: >j.out && : >j.err &&
+	test_expect_code 1 hs_as JOURNAL_STREAM="$(stat -c %d:%i j.out)" \
+		tokenpass check --notify >j.out 2>j.err &&
+	test_grep "^<4>renew soon: .SOON@s.example.com." j.out &&
+	test_grep ! "^<" j.err &&
+	test_expect_code 1 hs_as JOURNAL_STREAM="$(stat -c %d:%i j.err)" \
+		tokenpass check --notify >j.out 2>j.err &&
+	test_grep "^renew soon: .SOON@s.example.com." j.out &&
+	test_grep "^<4>tokenpass: warning: check: cannot show a desktop notification" j.err &&
+	hs_as tokenpass remove --host s.example.com --user SOON 2>/dev/null
+'
+
 test_expect_success 'the password is in no argv, environ, log or file' '
 	pw=$HS_CREDS/tokenpass-keyring &&
 	for p in /proc/[0-9]*; do
