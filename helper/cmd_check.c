@@ -3,11 +3,13 @@
  * credential is fine; otherwise one line per problem on stdout naming the
  * credential and the command that fixes it, exit 1 when something ends
  * within the warning and 2 when something already needs a person. With
- * --notify the same problems become desktop notifications.
+ * --notify the same problems become desktop notifications, and go to the
+ * reminder command of the configuration (remind.h).
  */
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/lifecycle.h"
+#include "helper/remind.h"
 #include "helper/tokenpass.h"
 
 #include <getopt.h>
@@ -187,6 +189,7 @@ int cmd_check(int argc, char **argv)
 	GDBusConnection *bus = NULL;
 	unsigned long long days = CHECK_WARN_DAYS;
 	int notify_on = 0, ret = TP_USAGE, opt, bus_tried = 0, journal;
+	char *reminders = NULL;
 	time_t now = tp_now();
 	size_t i;
 
@@ -247,6 +250,15 @@ int cmd_check(int argc, char **argv)
 			printf("<%d>", dead ? 3 : 4);
 		printf("%s: %s: %s; run '%s'\n", cred_state_name(st), name,
 		       what, fix);
+		if (notify_on) {
+			char *r = xasprintf("%s%s: %s: %s; run '%s'\n",
+					    reminders ? reminders : "",
+					    cred_state_name(st), name, what,
+					    fix);
+
+			free(reminders);
+			reminders = r;
+		}
 		if (dead)
 			ret = CHECK_DEAD;
 		else if (ret == CHECK_OK)
@@ -274,7 +286,10 @@ int cmd_check(int argc, char **argv)
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;
 	}
+	if (reminders)
+		remind_run(reminders);
 out:
+	free(reminders);
 	if (bus)
 		g_object_unref(bus);
 	keyring_list_release(&list);

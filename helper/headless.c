@@ -87,6 +87,12 @@ void headless_use_bus(void)
 		return;
 	addr = xasprintf("unix:path=%s/bus", dir);
 	setenv("DBUS_SESSION_BUS_ADDRESS", addr, 1);
+	/*
+	 * The agent's unit has no XDG_RUNTIME_DIR, an ssh login has one:
+	 * without it here too, every process of the account takes its
+	 * renewal locks in the one place the agent does (~/.cache).
+	 */
+	unsetenv("XDG_RUNTIME_DIR");
 	free(addr);
 	free(dir);
 }
@@ -608,6 +614,8 @@ int headless_start(struct headless *h)
 	size_t len = 0;
 	int ret;
 
+	/* the renewal locks in ~/.cache, as for the account's other processes */
+	unsetenv("XDG_RUNTIME_DIR");
 	ret = read_password(&pw, &len);
 	if (ret)
 		goto out;

@@ -70,7 +70,9 @@ char *headless_dir(void);
 /*
  * For every command before it starts: when the calling user has a
  * headless keyring, point DBUS_SESSION_BUS_ADDRESS at its bus (ssh and
- * cron sessions have none, or one without the unlocked keyring).
+ * cron sessions have none, or one without the unlocked keyring), and
+ * unset XDG_RUNTIME_DIR, so that the renewal locks are the agent's
+ * (~/.cache/tokenpass) whatever the session.
  */
 void headless_use_bus(void);
 

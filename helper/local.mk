@@ -16,7 +16,7 @@ helper_libtp_a_SOURCES = \
 	helper/cmd_check.c helper/cmd_doctor.c helper/cmd_schedule.c \
 	helper/snowflake.h helper/snowflake.c \
 	helper/headless.h helper/headless.c helper/cmd_headless.c \
-	helper/run.h helper/run.c
+	helper/run.h helper/run.c helper/remind.h helper/remind.c
 # the agent (helper/agent.h) and its socket's client side (common/)
 helper_libtp_a_SOURCES += $(TP_AGENT_SOURCES)
 TP_AGENT_SOURCES = helper/agent.h helper/agent_int.h helper/agent.c \

@@ -97,7 +97,9 @@ test_expect_success '"reboot": every process killed, started again, nothing lost
 
 test_expect_success 'after the reboot the OAuth token renews against the server' '
 	n=$(tokenserver_count refresh_token) &&
-	hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" timeout 60 tokenpass refresh \
+	mkdir -m 700 xdg && chown "$HS_USER" xdg &&
+	hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" XDG_RUNTIME_DIR="$TRASH/xdg" \
+		timeout 60 tokenpass refresh \
 		--host "$TS_HOST" --user ANALYST --force >out 2>err &&
 	test "$(tokenserver_count refresh_token)" = $((n + 1)) &&
 	printf "protocol=https\nhost=%s\nusername=ANALYST\n\n" "$TS_HOST" >in &&
@@ -112,6 +114,11 @@ test_expect_success 'after the reboot the OAuth token renews against the server'
 	test "$(tokenserver_token_status "$new")" = 422
 '
 
+test_expect_success 'an ssh login (XDG_RUNTIME_DIR) locks where the agent does' '
+	test -n "$(ls -A "$HS_HOME/.cache/tokenpass")" &&
+	test_path_is_missing xdg/tokenpass
+'
+
 test_expect_success 'reminders go to the journal with their priority' '
 	printf "%s\n" soon-pat-$$ | hs_as tokenpass add-pat --host s.example.com \
 		--user SOON --days 3 --name SOON_PAT 2>/dev/null &&
@@ -123,7 +130,46 @@ test_expect_success 'reminders go to the journal with their priority' '
 	test_expect_code 1 hs_as JOURNAL_STREAM="$(stat -c %d:%i j.err)" \
 		tokenpass check --notify >j.out 2>j.err &&
 	test_grep "^renew soon: .SOON@s.example.com." j.out &&
-	test_grep "^<4>tokenpass: warning: check: cannot show a desktop notification" j.err &&
+	test_grep "^<4>tokenpass: warning: check: cannot show a desktop notification" j.err
+'
+
+test_expect_success 'and to the reminder command of the configuration' '
+	mkdir -p "$HS_HOME/.config/tokenpass" &&
+	printf "# reminders by mail\nreminder-command = cat >>%s\n" \
+		"$HS_HOME/reminders" >"$HS_HOME/.config/tokenpass/config" &&
+	chown -R "$HS_USER" "$HS_HOME/.config" &&
+	test_expect_code 1 hs_as tokenpass check --notify >out 2>err &&
+	test_line_count = 1 "$HS_HOME/reminders" &&
+	test_grep "^renew soon: .SOON@s.example.com.: .*; run .tokenpass add-pat" \
+		"$HS_HOME/reminders" &&
+	test_expect_code 1 hs_as tokenpass check >out 2>err &&
+	test_line_count = 1 "$HS_HOME/reminders"
+'
+
+# The renewal unit's ExecStart lines as systemd runs them: "-" lets a
+# failure pass, else the code must be 0 or in SuccessExitStatus=.
+test_expect_success 'the renewal unit runs as the account: refresh, then check' '
+	unit=$HS_ROOT/etc/systemd/system/tokenpass-refresh@.service &&
+	ok=$(sed -n "s/^SuccessExitStatus=//p" "$unit") &&
+	env=$(sed -n "s/^Environment=//p" "$unit" | sed "s/%i/$HS_USER/g") &&
+	: >svc.out && rm -f codes "$HS_HOME/reminders" &&
+	sed -n "s/^ExecStart=//p" "$unit" >exec &&
+	test_line_count = 2 exec &&
+	while read -r line; do
+		ignore=
+		case $line in -*) ignore=1; line=${line#-} ;; esac
+		hs_as $env SSL_CERT_FILE="$TS_TLS/ca.pem" \
+			JOURNAL_STREAM="$(stat -c %d:%i svc.out)" \
+			timeout 60 $line >>svc.out 2>&1 </dev/null
+		code=$?
+		echo $code >>codes
+		test -n "$ignore" && continue
+		case " 0 $ok " in *" $code "*) ;; *) return 1 ;; esac
+	done <exec &&
+	printf "0\n1\n" >expect &&
+	test_cmp expect codes &&
+	test_grep "^<4>renew soon: .SOON@s.example.com." svc.out &&
+	test_grep "^renew soon: .SOON@s.example.com." "$HS_HOME/reminders" &&
 	hs_as tokenpass remove --host s.example.com --user SOON 2>/dev/null
 '
 
