@@ -36,9 +36,10 @@ void agent_secmem_free(char *s);		/* NULL is fine */
 
 /*
  * agent_client.c: ask the running agent for its state and print what
- * list, check and doctor show: nothing when no agent answers and quiet
- * is set, else "agent: not running" too. Returns 1 when an agent answered.
+ * list, check and doctor show, each line after prefix: nothing when no
+ * agent answers and quiet is set, else "agent: not running" too. Returns
+ * 1 when an agent answered.
  */
-int agent_client_report(FILE *out, int quiet);
+int agent_client_report(FILE *out, const char *prefix, int quiet);
 
 #endif

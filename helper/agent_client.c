@@ -13,7 +13,7 @@
 
 #define STATUS_WAIT_MS 2000
 
-static void report_credential(FILE *out, char *line)
+static void report_credential(FILE *out, const char *prefix, char *line)
 {
 	char *f[5], when[32], next[32];
 	unsigned long long last = 0, nxt = 0;
@@ -29,14 +29,14 @@ static void report_credential(FILE *out, char *line)
 	}
 	tp_parse_ulong(f[3], (unsigned long long)1 << 40, &last);
 	tp_parse_ulong(f[4], (unsigned long long)1 << 40, &nxt);
-	fprintf(out, "agent: %s@%s%s%s: last renewal %s, next renewal %s\n",
-		f[1], f[0], *f[2] ? " for DSN " : "", f[2],
+	fprintf(out, "%sagent: %s@%s%s%s: last renewal %s, next renewal "
+		"%s\n", prefix, f[1], f[0], *f[2] ? " for DSN " : "", f[2],
 		tp_format_time((time_t)last, when, sizeof(when)),
 		nxt ? tp_format_time((time_t)nxt, next, sizeof(next)) :
 		"none by the agent");
 }
 
-int agent_client_report(FILE *out, int quiet)
+int agent_client_report(FILE *out, const char *prefix, int quiet)
 {
 	static const char req[] = "tokenpass_op=status\n\n";
 	char *path = agent_sock_path(), *ans = NULL, *line;
@@ -49,7 +49,8 @@ int agent_client_report(FILE *out, int quiet)
 					  STATUS_WAIT_MS, &ans, &len) ||
 	    agent_sock_split(ans, &len, &code, &errs) || code) {
 		if (!quiet)
-			fprintf(out, "agent: not running (socket '%s')\n",
+			fprintf(out, "%sagent: not running (socket '%s'); "
+				"every request reads the keyring\n", prefix,
 				path ? path : "none: XDG_RUNTIME_DIR is unset");
 		goto out;
 	}
@@ -62,7 +63,7 @@ int agent_client_report(FILE *out, int quiet)
 			state = line + 12;
 	}
 	/* the values end at their newlines: print up to them */
-	fprintf(out, "agent: running (pid %.*s, keyring %.*s)\n",
+	fprintf(out, "%sagent: running (pid %.*s, keyring %.*s)\n", prefix,
 		(int)strcspn(pid, "\n"), pid, (int)strcspn(state, "\n"), state);
 	for (line = ans; *line; ) {
 		char *nl = strchr(line, '\n');
@@ -70,7 +71,7 @@ int agent_client_report(FILE *out, int quiet)
 		if (nl)
 			*nl = '\0';
 		if (!strncmp(line, "credential=", 11))
-			report_credential(out, line + 11);
+			report_credential(out, prefix, line + 11);
 		if (!nl)
 			break;
 		line = nl + 1;

@@ -6,6 +6,7 @@
  * --notify the same problems become desktop notifications, and go to the
  * reminder command of the configuration (remind.h).
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/lifecycle.h"
@@ -282,6 +283,7 @@ int cmd_check(int argc, char **argv)
 		free(what);
 		free(fix);
 	}
+	agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;

@@ -1,6 +1,7 @@
 /*
  * list and remove: what is stored, and forgetting it.
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/tokenpass.h"
@@ -196,6 +197,8 @@ int cmd_list(int argc, char **argv)
 		print_json(&list, tp_now());
 	else if (list.nr)
 		print_table(&list, tp_now());
+	if (!json)
+		agent_client_report(stdout, "", 1);
 	else
 		fprintf(stderr, "tokenpass: no credentials stored; add one "
 			"with 'tokenpass add-pat' or 'tokenpass login'\n");

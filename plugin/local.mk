@@ -4,8 +4,10 @@
 
 odbcdriver_LTLIBRARIES += plugin/libtokenpass-odbc.la
 plugin_libtokenpass_odbc_la_SOURCES = \
-	plugin/px.h plugin/entry.c plugin/backend.c plugin/connect.c \
-	plugin/diag.c plugin/helper_client.c plugin/util.c \
+	plugin/px.h plugin/entry.c plugin/handles.c plugin/backend.c \
+	plugin/connstr.c plugin/dsn.c plugin/profiles.c plugin/token.c \
+	plugin/helper_client.c plugin/connect.c plugin/diag.c \
+	plugin/diag_api.c plugin/util.c \
 	plugin/agent.c common/agent_sock.h common/agent_sock.c
 plugin_libtokenpass_odbc_la_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
 	-DPX_HELPER_DEFAULT='"$(bindir)/tokenpass"'

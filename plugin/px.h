@@ -93,14 +93,22 @@ PX_HIDDEN SQLWCHAR *px_utf8_to_w(const char *s, size_t *units);
 PX_HIDDEN char *px_a_dup(const SQLCHAR *s, SQLLEN len);
 PX_HIDDEN int px_strcaseeq(const char *a, const char *b);
 
-/* diag.c */
+/* diag.c: the record store, a leaf */
 PX_HIDDEN void px_diag_clear(struct px_diag *d);
 /* post a record; msg is printf-style and must never hold a secret */
 PX_HIDDEN void px_diag_post(struct px_diag *d, const char *state,
 			    const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* post HY001 "out of memory" */
+PX_HIDDEN void px_diag_oom(struct px_diag *d);
+
+/* handles.c: the hook's handles, and the real ones behind them */
 PX_HIDDEN struct px_env *px_env_from(SQLHANDLE h);
 PX_HIDDEN struct px_dbc *px_dbc_from(SQLHANDLE h);
+/* a fresh real connection for d->be, attributes replayed; -1 and diag */
+PX_HIDDEN int px_real_dbc(struct px_dbc *d);
+/* replay the recorded attributes on a fresh real connection */
+PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 
 /* backend.c */
 /*
@@ -149,7 +157,7 @@ PX_HIDDEN void px_helper_result_release(struct px_helper_result *res);
 PX_HIDDEN int px_agent_run(const char *helper, const char *request,
 			   int timeout_ms, struct px_helper_result *res);
 
-/* connect.c */
+/* connstr.c: connection strings */
 /* a connection string as key=value pairs, in order (tests/fuzz too) */
 struct px_kv {
 	char *key;
@@ -165,6 +173,11 @@ struct px_kvlist {
  */
 PX_HIDDEN int px_kv_parse(struct px_kvlist *l, const char *s);
 PX_HIDDEN void px_kv_release(struct px_kvlist *l);
+/* the first value of any of keys (a NULL-ended set), NULL when none */
+PX_HIDDEN const char *px_kv_get(const struct px_kvlist *l,
+				const char *const *keys);
+/* is key in the NULL-ended set, case-insensitively */
+PX_HIDDEN int px_in_set(const char *key, const char *const *set);
 /*
  * The string for the real driver: DSN=dsn (when not NULL), then l without
  * the hook's keys, DRIVER, DSN, UID and any password (and without
@@ -175,6 +188,62 @@ PX_HIDDEN void px_kv_release(struct px_kvlist *l);
 PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
 				  const char *user, const char *secret,
 				  int as_token);
+
+/* a growing string whose old copies are wiped: it may hold the token */
+struct px_sbuf {
+	char *buf;
+	size_t len, alloc;
+	int oom;		/* set once an allocation failed */
+};
+PX_HIDDEN void px_sb_addn(struct px_sbuf *b, const char *s, size_t n);
+PX_HIDDEN void px_sb_add(struct px_sbuf *b, const char *s);
+/* ";KEY=value", the value brace-quoted with '}' doubled when needed */
+PX_HIDDEN void px_sb_pair(struct px_sbuf *b, const char *key,
+			  const char *val, int force_braces);
+PX_HIDDEN void px_sb_release(struct px_sbuf *b);
+
+/* profiles.c: what keys mean to the real driver (NULL-ended sets) */
+extern PX_HIDDEN const char *const px_host_keys[];
+extern PX_HIDDEN const char *const px_port_keys[];
+extern PX_HIDDEN const char *const px_user_keys[];
+/* never forwarded: the hook's own keys, the driver, any password */
+extern PX_HIDDEN const char *const px_strip_keys[];
+extern PX_HIDDEN const char *const px_token_keys[];
+extern PX_HIDDEN const char *const px_secret_keys[];
+
+/* dsn.c: the hook's settings and the host rule */
+struct px_settings {
+	char *dsn;		/* the application's DSN, NULL when none */
+	char *target_driver, *target_dsn, *inject, *helper, *timeout;
+	char *host, *port, *user;
+	char *cred_host;	/* host[:port], the credential's host */
+	char *path;		/* the real driver's library */
+};
+/*
+ * Read s (fresh) for a connection: l is the application's string,
+ * dsn_arg and uid_arg SQLConnect's (or NULL). 0, or -1 with a record on
+ * d->diag; release s either way.
+ */
+PX_HIDDEN int px_settings_read(struct px_dbc *d, const struct px_kvlist *l,
+			       const char *dsn_arg, const char *uid_arg,
+			       struct px_settings *s);
+PX_HIDDEN void px_settings_release(struct px_settings *s);
+
+/* token.c: asking for the token */
+struct px_token {
+	char *secret;		/* wiped when released */
+	char *user;
+	int bearer;		/* an OAuth access token, not a password */
+};
+/*
+ * Ask for the token of s->cred_host (renew: tokenpass_renew=1); 0 with t
+ * filled (release it), else -1 with a record on d->diag.
+ */
+PX_HIDDEN int px_token_get(struct px_dbc *d, const struct px_settings *s,
+			   int renew, struct px_token *t);
+PX_HIDDEN void px_token_release(struct px_token *t);
+
+/* connect.c: the connect itself */
 /*
  * Connect d through the hook. in is the application's connection string
  * in UTF-8 (NULL for SQLConnect, with dsn and uid instead). wide says
@@ -185,7 +254,5 @@ PX_HIDDEN char *px_forward_string(const struct px_kvlist *l, const char *dsn,
 PX_HIDDEN SQLRETURN px_connect(struct px_dbc *d, const char *in,
 			       const char *dsn, const char *uid, int wide,
 			       int out_wanted, char **out);
-/* replay the recorded attributes on a fresh real connection */
-PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 
 #endif

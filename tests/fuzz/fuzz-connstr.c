@@ -1,5 +1,5 @@
 /*
- * The ODBC hook's connection strings (plugin/connect.c): px_kv_parse()
+ * The ODBC hook's connection strings (plugin/connstr.c): px_kv_parse()
  * and px_forward_string(), the string the real driver gets. The input is
  * up to five fields split at NUL bytes:
  *

@@ -37,11 +37,15 @@ FUZZ_HELPER_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) $(CJSON_CFLAGS) \
 	$(CURL_CFLAGS) -o $@
 FUZZ_HELPER_LIBS = $(FUZZ_HELPER) $(CJSON_LIBS) -ldl -lm
 
-# The hook's connect.c calls into the rest of the module (diagnostics,
-# the helper, the target driver, whose loader compares with the hook's own
-# SQL* entry points) and libodbcinst: all of it, but never libodbc.
-FUZZ_PLUGIN = $(top_srcdir)/plugin/connect.c $(top_srcdir)/plugin/util.c \
-	$(top_srcdir)/plugin/diag.c $(top_srcdir)/plugin/backend.c \
+# The hook's connection strings (connstr.c) link with the rest of the
+# module (diagnostics, the helper, the target driver, whose loader compares
+# with the hook's own SQL* entry points) and libodbcinst: all of it, but
+# never libodbc.
+FUZZ_PLUGIN = $(top_srcdir)/plugin/connstr.c $(top_srcdir)/plugin/util.c \
+	$(top_srcdir)/plugin/connect.c $(top_srcdir)/plugin/dsn.c \
+	$(top_srcdir)/plugin/profiles.c $(top_srcdir)/plugin/token.c \
+	$(top_srcdir)/plugin/handles.c $(top_srcdir)/plugin/diag.c \
+	$(top_srcdir)/plugin/diag_api.c $(top_srcdir)/plugin/backend.c \
 	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
 	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
