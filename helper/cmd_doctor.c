@@ -10,6 +10,7 @@
  */
 #include "helper/agent.h"
 #include "helper/commands.h"
+#include "helper/headless.h"
 #include "helper/http.h"
 #include "helper/keyring.h"
 #include "helper/tokenpass.h"
@@ -447,6 +448,7 @@ int cmd_doctor(int argc, char **argv)
 			    optind < argc ? argv[optind] : "");
 		goto out;
 	}
+	headless_doctor();
 	check_keyring(&d);
 	if (!d.keyring_down)
 		check_credentials(&d);

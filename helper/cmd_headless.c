@@ -10,6 +10,7 @@
  * in the pipe to systemd-creds. --root DIR does the same inside an image
  * (systemctl --root), and starts nothing.
  */
+#include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/headless.h"
 #include "helper/keyring.h"
@@ -593,9 +594,9 @@ static int status_user(const struct headless_opts *o)
 		goto out;
 	}
 	report(&failed, 1, "keyring", "%s", detail);
-	if (headless_socket_answers(agent_sock))
-		report(&failed, 1, "agent", "'%s' answers", agent_sock);
-	else
+	setenv("TOKENPASS_AGENT_SOCKET", agent_sock, 1);
+	fflush(stdout);
+	if (!agent_client_report(stdout, "ok    ", 1))
 		report(&failed, 0, "agent", "nobody answers on '%s'; see "
 		       "'journalctl -u tokenpass-agent@%s'", agent_sock,
 		       o->name);
@@ -772,6 +773,20 @@ out:
 	free(cred);
 	free(kr);
 	return ret;
+}
+
+void headless_doctor(void)
+{
+	char *dir = headless_dir();
+	struct passwd *pw = getpwuid(geteuid());
+
+	if (!dir)
+		return;
+	printf("ok    headless: this account's keyring and agent run in "
+	       "'%s' (tokenpass-agent@%s.service); 'tokenpass headless "
+	       "status' checks the unit and the credential\n", dir,
+	       pw ? pw->pw_name : "USER");
+	free(dir);
 }
 
 int cmd_headless(int argc, char **argv)

@@ -77,6 +77,12 @@ char *headless_dir(void);
 void headless_use_bus(void);
 
 /*
+ * For doctor: one "ok" line naming the account's headless runtime
+ * directory and unit, when it has one (cmd_headless.c).
+ */
+void headless_doctor(void);
+
+/*
  * Is the Secret Service on the bus at address, its default keyring
  * unlocked? TP_OK or TP_KEYRING, and in *detail (a new string) what was
  * found, e.g. "the keyring '/org/freedesktop/secrets/collection/login' is

@@ -70,10 +70,18 @@ test_expect_success 'headless status as root: every link ok, exit 0' '
 		>st.out 2>st.err &&
 	test_grep "^ok    bus " st.out &&
 	test_grep "^ok    keyring     the keyring .* is unlocked" st.out &&
-	test_grep "^ok    agent " st.out &&
+	test_grep "^ok    agent: running (pid [0-9]*, keyring ready)" st.out &&
 	test_grep "^ok    credential  .odbcuser@127.0.0.1:$PG_PORT.: ok" st.out &&
 	test_grep "^ok    credential  .ANALYST@$TS_HOST.: ok" st.out &&
 	test_grep ! "^FAIL" st.out
+'
+
+test_expect_success 'doctor as the account: the headless keyring and agent' '
+	hs_as tokenpass doctor >doc.out 2>doc.err &&
+	test_grep "^ok    headless: .*/run/tokenpass/$HS_USER. (tokenpass-agent@$HS_USER.service)" doc.out &&
+	test_grep "^ok    session bus: unix:path=/run/tokenpass/$HS_USER/bus" doc.out &&
+	test_grep "^ok    default keyring .*: unlocked" doc.out &&
+	test_grep "^ok    agent: running" doc.out
 '
 
 test_expect_success 'the hook connects to PostgreSQL as the account' '
