@@ -150,9 +150,10 @@ static int find_user(const char *sub, struct headless_opts *o)
 			 o->user);
 		return TP_ERROR;
 	}
-	if (!pw->pw_uid) {
-		tp_error("headless %s: refusing '%s', which is root; name the "
-			 "service account", sub, o->user);
+	if (!pw->pw_uid || pw->pw_uid == 65534) {
+		tp_error("headless %s: refusing '%s', which %s; name the "
+			 "service account", sub, o->user, pw->pw_uid ?
+			 "unrelated services share" : "is root");
 		return TP_ERROR;
 	}
 	if (strchr(pw->pw_name, '/') || *pw->pw_dir != '/') {
@@ -438,6 +439,7 @@ out:
 static int headless_setup(struct headless_opts *o)
 {
 	char *agent = NULL, *timer = NULL, *run_dir = NULL;
+	struct stat st;
 	int ret;
 
 	ret = need_root("setup");
@@ -445,6 +447,13 @@ static int headless_setup(struct headless_opts *o)
 		ret = find_user("setup", o);
 	if (ret)
 		goto out;
+	if (!*o->root && (lstat(o->home, &st) || !S_ISDIR(st.st_mode))) {
+		tp_error("headless setup: the home directory '%s' of '%s' is "
+			 "missing; create it (owned by '%s') and run setup "
+			 "again", o->home, o->name, o->name);
+		ret = TP_ERROR;
+		goto out;
+	}
 	printf("tokenpass headless for '%s' (uid %lu):\n", o->name,
 	       (unsigned long)o->uid);
 	ret = make_credential(o);

@@ -36,6 +36,11 @@ test_expect_success 'no such account, and root: refused, exit 1' '
 	test_expect_code 1 tokenpass headless setup --user root \
 		--root "$HS_ROOT" 2>err &&
 	test_one_line err &&
+	test_grep "refusing .root., which is root" err &&
+	test_expect_code 1 tokenpass headless setup --user nobody \
+		--root "$HS_ROOT" 2>err &&
+	test_one_line err &&
+	test_grep "refusing .nobody., which unrelated services share" err &&
 	test_path_is_missing "$HS_ROOT"
 '
 
@@ -147,6 +152,18 @@ test_expect_success 'a keyring file with no credential: setup refuses' '
 	test_one_line err &&
 	test_grep "already has a keyring .*move it away" err &&
 	test_path_is_missing "$R2/etc"
+'
+
+test_expect_success 'setup on the machine: a missing home is refused first' '
+	mv "$HS_HOME" "$HS_HOME.away" &&
+	test_expect_code 1 tokenpass headless setup --user "$HS_USER" \
+		>out 2>err
+	rc=$?
+	mv "$HS_HOME.away" "$HS_HOME" &&
+	test $rc = 0 &&
+	test_one_line err &&
+	test_grep "the home directory .$HS_HOME. of .$HS_USER. is missing" err &&
+	test_must_be_empty out
 '
 
 test_expect_success 'remove --root: undone, and it says the keyring file stays' '
