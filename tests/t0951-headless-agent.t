@@ -122,6 +122,26 @@ test_expect_success 'after the reboot the OAuth token renews against the server'
 	test "$(tokenserver_token_status "$new")" = 422
 '
 
+test_expect_success 'another reboot: the agent renews a short token on its own' '
+	tokenserver_config "{\"access_ttl\": 12}" &&
+	ts_finally "tokenserver_config {}" &&
+	hs_kill &&
+	HS_AGENT_ENV="TOKENPASS_REFRESH_MARGIN=2 SSL_CERT_FILE=$TS_TLS/ca.pem" &&
+	hs_start &&
+	hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" timeout 60 tokenpass refresh \
+		--host "$TS_HOST" --user ANALYST --force >out 2>err &&
+	n=$(tokenserver_count refresh_token) &&
+	i=0 &&
+	while test "$(tokenserver_count refresh_token)" -le "$n"; do
+		i=$((i + 1)) && test $i -lt 600 || return 1
+		sleep 0.1
+	done &&
+	printf "protocol=https\nhost=%s\nusername=ANALYST\n\n" "$TS_HOST" >in &&
+	hs_as tokenpass get <in >get.out &&
+	tok=$(sed -n "s/^password=//p" get.out) &&
+	test "$(tokenserver_token_status "$tok")" = 422
+'
+
 test_expect_success 'an ssh login (XDG_RUNTIME_DIR) locks where the agent does' '
 	test -n "$(ls -A "$HS_HOME/.cache/tokenpass")" &&
 	test_path_is_missing xdg/tokenpass

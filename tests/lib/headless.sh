@@ -15,6 +15,7 @@
 #                   XDG_RUNTIME_DIR; NAME=VALUE words first add variables
 #   hs_start        the unit's ExecStart as the account, in the background,
 #                   stderr in $TRASH/agent.log; waits for the agent socket
+#                   (HS_AGENT_ENV: more NAME=VALUE words for it)
 #   hs_exec         the same in the foreground (for the failures): rc in $rc
 #   hs_kill         kill every process of the account (by pid), "reboot"
 #   hs_pids         the account's live processes
@@ -106,7 +107,7 @@ hs_start () {
 		HOME="$HS_HOME" USER="$HS_USER" LOGNAME="$HS_USER" \
 		SHELL=/bin/sh LC_ALL=C $(hs_unit_env) \
 		RUNTIME_DIRECTORY="$HS_RUN" \
-		CREDENTIALS_DIRECTORY="$HS_CREDS" \
+		CREDENTIALS_DIRECTORY="$HS_CREDS" ${HS_AGENT_ENV:-} \
 		$(hs_unit_exec) >>"$TRASH/agent.log" 2>&1 </dev/null &
 	HS_PID=$!
 	i=0
