@@ -348,17 +348,25 @@ static gboolean on_quit(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* --headless: our keyring daemon died; systemd restarts the unit */
-static gboolean keyring_gone;
+/*
+ * --headless: our bus or keyring daemon died. Exit 1 (not 3, which the
+ * unit does not restart): the service manager starts us again.
+ */
+static gboolean daemon_gone;
 
-static void on_keyring_exit(GPid pid, gint status, gpointer data)
+static void on_daemon_exit(GPid pid, gint status, gpointer data)
 {
 	struct headless *hl = data;
+	const char *what = pid == hl->bus_pid ? "dbus-daemon" :
+			   "gnome-keyring-daemon";
 
-	hl->keyring_pid = -1;
-	keyring_gone = TRUE;
-	tp_error("agent: gnome-keyring-daemon exited (status %d); stopping "
-		 "so that the service manager starts us again", status);
+	if (pid == hl->bus_pid)
+		hl->bus_pid = -1;
+	else
+		hl->keyring_pid = -1;
+	daemon_gone = TRUE;
+	tp_error("agent: %s exited (status %d); stopping so that the "
+		 "service manager starts us again", what, status);
 	g_main_loop_quit(agent.loop);
 }
 
@@ -569,8 +577,10 @@ int cmd_agent(int argc, char **argv)
 	g_unix_signal_add(SIGHUP, on_reload, NULL);
 	if (idle_timeout)
 		g_timeout_add_seconds(1, on_idle_check, NULL);
-	if (headless)
-		g_child_watch_add(hl.keyring_pid, on_keyring_exit, &hl);
+	if (headless) {
+		g_child_watch_add(hl.keyring_pid, on_daemon_exit, &hl);
+		g_child_watch_add(hl.bus_pid, on_daemon_exit, &hl);
+	}
 	if (getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR"))
 		stamp = xasprintf("%s/tokenpass/agent.checked",
 				  getenv("XDG_RUNTIME_DIR"));
@@ -580,7 +590,7 @@ int cmd_agent(int argc, char **argv)
 
 	if (sock_path && !lstat(sock_path, &st) && st.st_ino == sock_ino)
 		unlink(sock_path);
-	ret = keyring_gone ? TP_KEYRING : TP_OK;
+	ret = daemon_gone ? TP_ERROR : TP_OK;
 out:
 	headless_stop(&hl);
 	agent_cache_forget();

@@ -252,7 +252,9 @@ static int write_file(const char *path, const char *text, int *changed)
 			goto out;
 		}
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0644);
 	if (fd < 0 || write(fd, text, len) != (ssize_t)len ||
 	    fchmod(fd, 0644) || close(fd)) {
 		tp_error("headless setup: cannot write '%s': %s", tmp,

@@ -254,4 +254,28 @@ test_expect_success 'the good credential again: the keyring opens' '
 	test_grep "odbcuser .* pat .* ok" list
 '
 
+test_expect_success 'the keyring daemon dies: the agent exits 1, to be restarted' '
+	hs_kill &&
+	(
+		i=0
+		while test $i -lt 400; do
+			# the new daemon: a killed one may linger as a zombie
+			p=$(ps -u "$HS_USER" -o pid=,stat=,comm= | awk \
+				"\$2 !~ /Z/ && \$3 ~ /gnome-keyr/ {print \$1}")
+			if test -n "$p" && test -S "$HS_RUN/agent"; then
+				kill $p && exit 0
+			fi
+			i=$((i + 1))
+			sleep 0.05
+		done
+		exit 1
+	) &
+	killer=$! &&
+	hs_exec &&
+	wait $killer &&
+	test $rc = 1 &&
+	test_grep "agent: gnome-keyring-daemon exited" exec.err &&
+	test -z "$(hs_pids)"
+'
+
 test_done
