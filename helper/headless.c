@@ -614,7 +614,7 @@ int headless_start(struct headless *h)
 	size_t len = 0;
 	int ret;
 
-	/* the renewal locks in ~/.cache, as for the account's other processes */
+	/* renewal locks in ~/.cache, as for the account's other processes */
 	unsetenv("XDG_RUNTIME_DIR");
 	ret = read_password(&pw, &len);
 	if (ret)
