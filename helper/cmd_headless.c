@@ -97,7 +97,6 @@ static int parse_opts(const char *sub, int argc, char **argv,
 	};
 	int opt;
 
-	o->root = "";
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -106,13 +105,7 @@ static int parse_opts(const char *sub, int argc, char **argv,
 			o->user = optarg;
 			break;
 		case 'r':
-			if (*optarg != '/') {
-				usage_error("headless", "headless %s: --root "
-					    "'%s' is not an absolute path",
-					    sub, optarg);
-				return TP_USAGE;
-			}
-			o->root = strcmp(optarg, "/") ? optarg : "";
+			o->root = optarg;
 			break;
 		default:
 			usage_error("headless", "headless %s: unknown option "
@@ -800,45 +793,50 @@ void headless_doctor(void)
 	free(dir);
 }
 
+int headless_command(const char *sub, const char *user, const char *root)
+{
+	struct headless_opts o = { 0 };
+	int ret;
+
+	o.user = user;
+	o.root = root && strcmp(root, "/") ? root : "";
+	if (*o.root != '/' && *o.root) {
+		usage_error("headless", "headless %s: --root '%s' is not an "
+			    "absolute path", sub, o.root);
+		return TP_USAGE;
+	}
+	if (strcmp(sub, "status") && !o.user) {
+		usage_error("headless", "headless %s: name the service "
+			    "account with --user", sub);
+		return TP_USAGE;
+	}
+	if (!strcmp(sub, "setup"))
+		ret = headless_setup(&o);
+	else if (!strcmp(sub, "status"))
+		ret = headless_status(&o);
+	else
+		ret = headless_remove(&o);
+	if (fflush(stdout) && !ret)
+		ret = TP_ERROR;
+	free(o.name);
+	free(o.home);
+	return ret;
+}
+
 int cmd_headless(int argc, char **argv)
 {
 	struct headless_opts o = { 0 };
 	const char *sub = argc > 1 ? argv[1] : "";
 	int ret;
 
-	if (!strcmp(sub, "setup") || !strcmp(sub, "status") ||
-	    !strcmp(sub, "remove")) {
-		ret = parse_opts(sub, argc - 1, argv + 1, &o);
-	} else {
+	if (strcmp(sub, "setup") && strcmp(sub, "status") &&
+	    strcmp(sub, "remove")) {
 		usage_error("headless", "headless: give setup, status or "
 			    "remove");
 		return TP_USAGE;
 	}
+	ret = parse_opts(sub, argc - 1, argv + 1, &o);
 	if (ret)
-		goto out;
-	if (!strcmp(sub, "setup")) {
-		if (!o.user) {
-			usage_error("headless", "headless setup: name the "
-				    "service account with --user");
-			ret = TP_USAGE;
-			goto out;
-		}
-		ret = headless_setup(&o);
-	} else if (!strcmp(sub, "status")) {
-		ret = headless_status(&o);
-	} else {
-		if (!o.user) {
-			usage_error("headless", "headless remove: name the "
-				    "service account with --user");
-			ret = TP_USAGE;
-			goto out;
-		}
-		ret = headless_remove(&o);
-	}
-	if (fflush(stdout) && !ret)
-		ret = TP_ERROR;
-out:
-	free(o.name);
-	free(o.home);
-	return ret;
+		return ret;
+	return headless_command(sub, o.user, o.root);
 }

@@ -77,6 +77,15 @@ char *headless_dir(void);
 void headless_use_bus(void);
 
 /*
+ * 'tokenpass headless SUB': sub is "setup", "status" or "remove", user
+ * the --user value (NULL when not given), root the --root value (NULL:
+ * the running system). cmd_headless() parses argv into these; a command
+ * table with a parser of its own calls this directly. Returns the exit
+ * code.
+ */
+int headless_command(const char *sub, const char *user, const char *root);
+
+/*
  * For doctor: one "ok" line naming the account's headless runtime
  * directory and unit, when it has one (cmd_headless.c).
  */
