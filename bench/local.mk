@@ -21,3 +21,10 @@ bench-agent: bench/agent-load$(EXEEXT) bench-odbc tokenpass$(EXEEXT) \
 .PHONY: bench-agent
 EXTRA_DIST += bench/agent.sh bench/agent-load.c
 CLEANFILES += bench/agent-load$(EXEEXT)
+# bench/headless.sh: the headless agent of a test service account
+# (tokenpass get against the keyring and git-credential-libsecret, ODBC
+# connects through the hook), as root (make bench-headless).
+bench-headless: tokenpass$(EXEEXT) tokenpass-core$(EXEEXT)
+	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/headless.sh
+.PHONY: bench-headless
+EXTRA_DIST += bench/headless.sh bench/headless-loop.sh

@@ -3,15 +3,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #define AGENT_SUBPATH "/tokenpass/agent"
+/* helper/headless.h: HEADLESS_RUN_BASE */
+#define HEADLESS_BASE "/run/tokenpass/"
 
 void agent_sock_wipe(void *p, size_t n)
 {
@@ -21,18 +26,46 @@ void agent_sock_wipe(void *p, size_t n)
 		*v++ = 0;
 }
 
+/*
+ * The headless agent's socket of the calling user (helper/headless.h),
+ * when it is there and ours: /run/tokenpass/USER/agent.
+ */
+static char *headless_path(void)
+{
+	struct passwd pw, *res = NULL;
+	struct stat st;
+	char buf[4096], *p = NULL;
+	size_t n;
+
+	if (getpwuid_r(getuid(), &pw, buf, sizeof(buf), &res) || !res)
+		return NULL;
+	n = strlen(HEADLESS_BASE) + strlen(pw.pw_name) + sizeof("/agent");
+	p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	snprintf(p, n + 1, HEADLESS_BASE "%s/agent", pw.pw_name);
+	if (lstat(p, &st) || !S_ISSOCK(st.st_mode) || st.st_uid != getuid()) {
+		free(p);
+		p = NULL;
+	}
+	return p;
+}
+
 char *agent_sock_path(void)
 {
 	const char *s = getenv("TOKENPASS_AGENT_SOCKET");
 	const char *run = getenv("XDG_RUNTIME_DIR");
-	char *p;
+	struct stat st;
+	char *p, *h;
 	size_t n;
 
 	if (s && *s)
 		return strdup(s);
 	if (!run || *run != '/') {
-		errno = ENOENT;
-		return NULL;
+		p = headless_path();
+		if (!p)
+			errno = ENOENT;
+		return p;
 	}
 	n = strlen(run);
 	p = malloc(n + sizeof(AGENT_SUBPATH));
@@ -40,6 +73,11 @@ char *agent_sock_path(void)
 		return NULL;
 	memcpy(p, run, n);
 	memcpy(p + n, AGENT_SUBPATH, sizeof(AGENT_SUBPATH));
+	/* no desktop agent here: a service account's headless one */
+	if (lstat(p, &st) && (h = headless_path())) {
+		free(p);
+		p = h;
+	}
 	return p;
 }
 

@@ -25,8 +25,9 @@
 
 /*
  * The socket's path in a new string: TOKENPASS_AGENT_SOCKET when set, else
- * $XDG_RUNTIME_DIR/tokenpass/agent. NULL (errno ENOENT) when neither is
- * set, or ENOMEM.
+ * $XDG_RUNTIME_DIR/tokenpass/agent, else (when that is not there) the
+ * headless agent's /run/tokenpass/USER/agent when it is there and ours.
+ * NULL (errno ENOENT) when there is none, or ENOMEM.
  */
 char *agent_sock_path(void);
 

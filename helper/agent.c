@@ -10,6 +10,7 @@
  */
 #include "helper/agent_int.h"
 #include "helper/commands.h"
+#include "helper/headless.h"
 #include "helper/keyring.h"
 #include "helper/options.h"
 #include "helper/secmem.h"
@@ -351,6 +352,28 @@ static gboolean on_quit(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/*
+ * --headless: our bus or keyring daemon died. Exit 1 (not 3, which the
+ * unit does not restart): the service manager starts us again.
+ */
+static gboolean daemon_gone;
+
+static void on_daemon_exit(GPid pid, gint status, gpointer data)
+{
+	struct headless *hl = data;
+	const char *what = pid == hl->bus_pid ? "dbus-daemon" :
+			   "gnome-keyring-daemon";
+
+	if (pid == hl->bus_pid)
+		hl->bus_pid = -1;
+	else
+		hl->keyring_pid = -1;
+	daemon_gone = TRUE;
+	tp_error("agent: %s exited (status %d); stopping so that the "
+		 "service manager starts us again", what, status);
+	g_main_loop_quit(agent.loop);
+}
+
 /* the directory of path must be ours alone: mode 0700, our uid */
 static int check_dir(const char *path)
 {
@@ -474,7 +497,9 @@ int cmd_agent(const struct tp_args *a)
 	GDBusConnection *bus = NULL;
 	unsigned long long v;
 	char self[PATH_MAX], *stamp = NULL;
+	struct headless hl = HEADLESS_INIT;
 	int foreground = !!a->val[OPT_FOREGROUND], ret = TP_USAGE;
+	int headless = !!a->val[OPT_HEADLESS];
 	long idle = -1;
 	ssize_t n;
 	struct stat st;
@@ -488,10 +513,14 @@ int cmd_agent(const struct tp_args *a)
 		}
 		idle = (long)v;
 	}
-	if (a->val[OPT_HEADLESS]) {
-		tp_error("agent: --headless is not in this build; run the "
-			 "agent in a session with a keyring");
-		goto out;
+	if (headless) {
+		/* our own bus and keyring; the unit keeps us up: no idling */
+		ret = headless_start(&hl);
+		if (ret)
+			goto out;
+		foreground = 1;
+		if (idle < 0)
+			idle = 0;
 	}
 	ret = TP_ERROR;
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -504,7 +533,7 @@ int cmd_agent(const struct tp_args *a)
 	agent.self = xstrdup(self);
 	signal(SIGPIPE, SIG_IGN);
 
-	listen_fd = activated_socket();
+	listen_fd = headless ? -1 : activated_socket();
 	if (listen_fd < 0 && !foreground) {
 		tp_error("agent: not started by socket activation; start "
 			 "tokenpass-agent.socket, or run 'tokenpass agent "
@@ -530,6 +559,10 @@ int cmd_agent(const struct tp_args *a)
 	g_unix_signal_add(SIGHUP, on_reload, NULL);
 	if (idle_timeout)
 		g_timeout_add_seconds(1, on_idle_check, NULL);
+	if (headless) {
+		g_child_watch_add(hl.keyring_pid, on_daemon_exit, &hl);
+		g_child_watch_add(hl.bus_pid, on_daemon_exit, &hl);
+	}
 	if (getenv("XDG_RUNTIME_DIR") && *getenv("XDG_RUNTIME_DIR"))
 		stamp = xasprintf("%s/tokenpass/agent.checked",
 				  getenv("XDG_RUNTIME_DIR"));
@@ -539,8 +572,9 @@ int cmd_agent(const struct tp_args *a)
 
 	if (sock_path && !lstat(sock_path, &st) && st.st_ino == sock_ino)
 		unlink(sock_path);
-	ret = TP_OK;
+	ret = daemon_gone ? TP_ERROR : TP_OK;
 out:
+	headless_stop(&hl);
 	agent_cache_forget();
 	if (bus)
 		g_object_unref(bus);

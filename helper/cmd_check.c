@@ -3,12 +3,15 @@
  * credential is fine; otherwise one line per problem on stdout naming the
  * credential and the command that fixes it, exit 1 when something ends
  * within the warning and 2 when something already needs a person. With
- * --notify the same problems become desktop notifications.
+ * --notify the same problems become desktop notifications, and go to the
+ * reminder command of the configuration (remind.h).
  */
 #include "helper/agent.h"
 #include "helper/commands.h"
 #include "helper/keyring.h"
 #include "helper/status.h"
+#include "helper/lifecycle.h"
+#include "helper/remind.h"
 #include "helper/tokenpass.h"
 
 #include <gio/gio.h>
@@ -293,7 +296,8 @@ int cmd_check(const struct tp_args *a)
 	GDBusConnection *bus = NULL;
 	unsigned long long days = CHECK_WARN_DAYS;
 	int notify_on = !!a->val[OPT_NOTIFY], ret = CHECK_USAGE;
-	int bus_tried = 0;
+	int bus_tried = 0, journal;
+	char *reminders = NULL;
 	time_t now = tp_now();
 	size_t i;
 
@@ -321,6 +325,7 @@ int cmd_check(const struct tp_args *a)
 		}
 	}
 	ret = CHECK_OK;
+	journal = tp_journal_stream(1);
 	for (i = 0; i < list.nr; i++) {
 		const struct keyring_item *it = &list.items[i];
 		enum cred_state st = cred_state(it, now,
@@ -333,8 +338,20 @@ int cmd_check(const struct tp_args *a)
 		name = who(it);
 		what = problem(it, st, now);
 		fix = cred_fix(it, st);
+		/* a reminder in the journal: warning, or error once dead */
+		if (journal)
+			printf("<%d>", dead ? 3 : 4);
 		printf("%s: %s: %s; run '%s'\n", cred_state_name(st), name,
 		       what, fix);
+		if (notify_on) {
+			char *r = xasprintf("%s%s: %s: %s; run '%s'\n",
+					    reminders ? reminders : "",
+					    cred_state_name(st), name, what,
+					    fix);
+
+			free(reminders);
+			reminders = r;
+		}
 		if (dead)
 			ret = CHECK_DEAD;
 		else if (ret == CHECK_OK)
@@ -388,11 +405,14 @@ int cmd_check(const struct tp_args *a)
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;
 	}
+	if (reminders)
+		remind_run(reminders);
 out:
 	while (kept)
 		free(keep[--kept]);
 	free(keep);
 	notified_release(&seen);
+	free(reminders);
 	if (bus)
 		g_object_unref(bus);
 	keyring_list_release(&list);

@@ -11,6 +11,7 @@
 #include "common/profiles.h"
 #include "helper/agent.h"
 #include "helper/commands.h"
+#include "helper/headless.h"
 #include "helper/http.h"
 #include "helper/keyring.h"
 #include "helper/status.h"
@@ -476,6 +477,7 @@ int cmd_doctor(const struct tp_args *a)
 		usage_error("doctor", "doctor: --dsn needs a DSN name");
 		goto out;
 	}
+	headless_doctor();
 	check_keyring(&d);
 	if (!d.keyring_down)
 		check_credentials(&d);

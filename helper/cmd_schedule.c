@@ -9,21 +9,15 @@
  * that cannot be reached now (ssh without lingering, a container).
  */
 #include "helper/commands.h"
+#include "helper/run.h"
 #include "helper/tokenpass.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-extern char **environ;
 
 #define TIMER "tokenpass-refresh.timer"
 #define HEADER "# tokenpass schedule "
@@ -148,34 +142,8 @@ static int systemctl(const char *a1, const char *a2, const char *a3)
 {
 	char *argv[] = { (char *)"systemctl", (char *)"--user",
 			 (char *)a1, (char *)a2, (char *)a3, NULL };
-	posix_spawn_file_actions_t fa;
-	struct timespec tick = { 0, 50 * 1000 * 1000 };
-	pid_t pid;
-	int status, ret = -1, i;
 
-	if (posix_spawn_file_actions_init(&fa))
-		return -1;
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, "systemctl", &fa, NULL, argv, environ))
-		goto out;
-	for (i = 0; i < SYSTEMCTL_TIMEOUT * 20; i++) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-
-		if (r == pid) {
-			ret = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-			goto out;
-		}
-		if (r < 0 && errno != EINTR)
-			goto out;
-		nanosleep(&tick, NULL);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-out:
-	posix_spawn_file_actions_destroy(&fa);
-	return ret;
+	return tp_run_quiet(argv, NULL, 0, SYSTEMCTL_TIMEOUT);
 }
 
 int cmd_schedule(const struct tp_args *a)

@@ -24,6 +24,7 @@ int cmd_doctor(const struct tp_args *a);
 int cmd_schedule(const struct tp_args *a);
 int cmd_unlock(const struct tp_args *a);
 int cmd_driver(const struct tp_args *a);
+int cmd_headless(const struct tp_args *a);
 
 /* The usage line of a command, for its own option errors. */
 void usage_error(const char *cmd, const char *fmt, ...)

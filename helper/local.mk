@@ -18,7 +18,9 @@ helper_libtp_a_SOURCES = \
 	helper/status.h helper/status.c helper/rotate.h helper/rotate.c \
 	helper/options.h helper/options.c \
 	helper/cmd_driver.c helper/snowflake.h helper/snowflake.c \
-	common/profiles.h common/profiles.c
+	common/profiles.h common/profiles.c \
+	helper/headless.h helper/headless.c helper/cmd_headless.c \
+	helper/run.h helper/run.c helper/remind.h helper/remind.c
 # the agent (helper/agent.h) and its socket's client side (common/)
 helper_libtp_a_SOURCES += $(TP_AGENT_SOURCES)
 TP_AGENT_SOURCES = helper/agent.h helper/agent_int.h helper/agent.c \
@@ -26,7 +28,8 @@ TP_AGENT_SOURCES = helper/agent.h helper/agent_int.h helper/agent.c \
 	helper/agent_client.c common/agent_sock.h common/agent_sock.c
 helper_libtp_a_CFLAGS = $(AM_CFLAGS) $(SECRET_CFLAGS) $(CURL_CFLAGS) \
 	$(CJSON_CFLAGS)
-helper_libtp_a_CPPFLAGS = $(AM_CPPFLAGS) \
+# headless setup writes ExecStart= with the installed front's directory
+helper_libtp_a_CPPFLAGS = $(AM_CPPFLAGS) -DTP_BINDIR='"$(bindir)"' \
 	-DTP_ODBC_HOOK='"$(odbcdriverdir)/libtokenpass-odbc.so"'
 
 # libcurl is loaded with dlopen when needed (helper/http.h says why).
@@ -60,3 +63,28 @@ all-local: git-credential-tokenpass
 git-credential-tokenpass: tokenpass$(EXEEXT) tokenpass-core$(EXEEXT)
 	$(AM_V_GEN)rm -f $@ && $(LN_S) tokenpass$(EXEEXT) $@
 CLEANFILES += git-credential-tokenpass
+
+# The system units 'tokenpass headless setup' installs, built into the
+# executable from systemd/ (helper/headless.h: headless_units).
+TP_HEADLESS_UNITS = systemd/tokenpass-agent@.service.in \
+	systemd/tokenpass-refresh@.service.in \
+	systemd/tokenpass-refresh@.timer.in
+EXTRA_DIST += $(TP_HEADLESS_UNITS)
+nodist_helper_libtp_a_SOURCES = helper/headless-units.c
+CLEANFILES += helper/headless-units.c
+helper/headless-units.c: $(srcdir)/systemd/tokenpass-agent@.service.in \
+		$(srcdir)/systemd/tokenpass-refresh@.service.in \
+		$(srcdir)/systemd/tokenpass-refresh@.timer.in
+	$(AM_V_GEN)$(MKDIR_P) helper && { \
+	echo '/* Made by make from systemd/: headless setup'"'"'s units. */'; \
+	echo '#include "helper/headless.h"'; \
+	echo '#include <stddef.h>'; \
+	echo 'const struct headless_unit headless_units[] = {'; \
+	for f in $(TP_HEADLESS_UNITS); do \
+		echo "	{ \"`basename $$f .in`\","; \
+		sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/	  "/' \
+			-e 's/$$/\\n"/' $(srcdir)/$$f || exit 1; \
+		echo '	},'; \
+	done; \
+	echo '	{ NULL, NULL }'; \
+	echo '};'; } >$@.tmp && mv -f $@.tmp $@

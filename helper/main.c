@@ -4,6 +4,7 @@
 #include "config.h"
 #include "helper/agent.h"
 #include "helper/commands.h"
+#include "helper/headless.h"
 #include "helper/lifecycle.h"
 #include "helper/record.h"
 #include "helper/secmem.h"
@@ -84,12 +85,19 @@ static const struct command commands[] = {
 	  "(DSN-less DRIVER={NAME})" },
 	{ "unlock", cmd_unlock, NO_OPTS, 0, 0, "",
 	  "unlock the keyring (its own prompt; the only command that asks)" },
+	{ "headless", cmd_headless, OPTS(OPT_USER, OPT_ROOT), 1, 0,
+	  "setup --user U [--root DIR] | status [--user U] | "
+	  "remove --user U [--root DIR]",
+	  "a keyring and agent for a service account with no desktop "
+	  "(setup and remove as root)" },
 	{ "capability", cmd_capability, NO_OPTS, -1, 0, "",
 	  "git credential protocol: list the capabilities" },
 	{ "agent", cmd_agent, OPTS(OPT_FOREGROUND, OPT_IDLE_TIMEOUT,
-	  OPT_HEADLESS), 0, 0, "[--foreground] [--idle-timeout SECONDS]",
+	  OPT_HEADLESS), 0, 0,
+	  "[--foreground] [--idle-timeout SECONDS] [--headless]",
 	  "the per-user agent: tokens in locked memory, renewed ahead of "
-	  "time, answered on a socket" },
+	  "time, answered on a socket (--headless: with its own keyring, "
+	  "for a service account)" },
 	/* hidden: the renewer that outlives its caller (lifecycle.h) */
 	{ RENEWER_COMMAND, lifecycle_renewer, NO_OPTS, 4, 0, NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL }
@@ -172,6 +180,8 @@ int main(int argc, char **argv)
 		return TP_OK;
 	}
 	c = find(argv[1]);
+	/* a service account's processes find its headless keyring's bus */
+	headless_use_bus();
 	if (!c) {
 		/*
 		 * git may grow new operations; a helper it runs must ignore

@@ -34,6 +34,7 @@ const struct tp_option tp_options[OPT_END] = {
 	[OPT_FOREGROUND] = { "foreground", NULL },
 	[OPT_IDLE_TIMEOUT] = { "idle-timeout", "SECONDS" },
 	[OPT_HEADLESS] = { "headless", NULL },
+	[OPT_ROOT] = { "root", "DIR" },
 };
 
 static int find(const enum tp_opt *allowed, const char *name, size_t len)

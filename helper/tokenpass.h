@@ -34,6 +34,11 @@ enum tp_exit {
 void tp_error(const char *fmt, ...) TP_PRINTF(1, 2);
 /* "tokenpass: warning: <message>" on stderr. */
 void tp_warn(const char *fmt, ...) TP_PRINTF(1, 2);
+/*
+ * Is fd the journal stream systemd gave a unit ($JOURNAL_STREAM)? There a
+ * "<N>" line prefix sets the priority; tp_error and tp_warn add it.
+ */
+int tp_journal_stream(int fd);
 /* tp_error() and exit(TP_ERROR); for out-of-memory and the impossible. */
 void tp_die(const char *fmt, ...) TP_PRINTF(1, 2) __attribute__((noreturn));
 

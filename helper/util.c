@@ -10,11 +10,39 @@
 #include <sys/stat.h>
 #include <time.h>
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
+int tp_journal_stream(int fd)
 {
+	const char *env = getenv("JOURNAL_STREAM"), *colon;
+	unsigned long long dev, ino;
+	struct stat st;
+	char *d;
+	int ret = 0;
+
+	if (!env || !(colon = strchr(env, ':')) || fstat(fd, &st))
+		return 0;
+	d = xstrndup(env, (size_t)(colon - env));
+	if (!tp_parse_ulong(d, ~0ULL, &dev) &&
+	    !tp_parse_ulong(colon + 1, ~0ULL, &ino))
+		ret = (dev_t)dev == st.st_dev && (ino_t)ino == st.st_ino;
+	free(d);
+	return ret;
+}
+
+/*
+ * Under a systemd unit, standard error is the journal: a "<N>" prefix
+ * gives each line its priority (3 error, 4 warning; sd-daemon(3)).
+ */
+static void vreport(int prio, const char *prefix, const char *fmt,
+		    va_list ap)
+{
+	static int journal = -1;
 	char buf[1024];
 
+	if (journal < 0)
+		journal = tp_journal_stream(2);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (journal)
+		fprintf(stderr, "<%d>", prio);
 	fprintf(stderr, "tokenpass: %s%s\n", prefix, buf);
 }
 
@@ -23,7 +51,7 @@ void tp_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	vreport(3, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -32,7 +60,7 @@ void tp_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
+	vreport(4, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -41,7 +69,7 @@ void tp_die(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	vreport(3, "", fmt, ap);
 	va_end(ap);
 	exit(TP_ERROR);
 }

@@ -37,3 +37,16 @@ TP_HELPER_TESTS = \
 	tests/t0107-git-t0303.t
 TESTS += $(TP_HELPER_TESTS)
 EXTRA_DIST += $(TP_HELPER_TESTS)
+
+# Headless servers (tests/t095N): a test service account, its keyring
+# unlocked from a systemd credential, the units of 'headless setup'.
+# headless-run: helper/headless.c's start on its own.
+check_PROGRAMS += tests/unit/headless-run
+tests_unit_headless_run_SOURCES = tests/unit/headless-run.c
+tests_unit_headless_run_CFLAGS = $(helper_libtp_a_CFLAGS)
+tests_unit_headless_run_LDADD = $(TP_LIBS)
+TP_HEADLESS_TESTS = \
+	tests/t0950-headless-setup.t \
+	tests/t0951-headless-agent.t
+TESTS += $(TP_HEADLESS_TESTS)
+EXTRA_DIST += $(TP_HEADLESS_TESTS)

@@ -1,0 +1,95 @@
+#!/bin/bash
+# The agent's speed on a server with no desktop: a test service account,
+# its keyring and agent started by the unit's own command (bench/ of
+# tests/lib/headless.sh), everything timed as that account with no
+# session bus in its environment, interleaved call by call, RUNS each:
+#
+#   tokenpass get (headless agent)   answered on /run/tokenpass/USER/agent
+#   tokenpass get (no agent)         TOKENPASS_NO_AGENT=1: the keyring
+#   git-credential-libsecret get     git's libsecret helper on the same
+#                                    keyring (target: tokenpass with the
+#                                    agent at most 0.3x of it)
+#   /bin/true                        fork and exec alone
+#
+# then 200 ODBC connects through the hook (one process, the agent's
+# socket) against 200 plain psqlODBC ones (bench/odbc-connect).
+#
+#   TP_BUILD_DIR=_build bench/headless.sh [RUNS]    (default 200; as root)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-200}
+TP_SRC_DIR=$PWD
+TP_BUILD_DIR=$(cd "${TP_BUILD_DIR:-_build}" && pwd)
+export TP_SRC_DIR TP_BUILD_DIR
+make -s -C "$TP_BUILD_DIR" bench-odbc >/dev/null
+
+. tests/lib/test-lib.sh >/dev/null
+. "$TP_SRC_DIR/tests/lib/helper-test.sh"
+. "$TP_SRC_DIR/tests/lib/headless.sh"
+. "$TP_SRC_DIR/tests/lib/pg.sh"
+trap 'set +e; eval "$test_cleanup_global" >/dev/null 2>&1; rm -rf "$TRASH"' EXIT
+
+hs_user_add
+hs_setup
+hs_creds
+hs_start
+pg_start >/dev/null
+pg_odbc_setup
+chmod -R a+rX "$ODBC_DIR"
+pw=bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+pg_password "$pw"
+printf '%s\n' "$pw" | hs_as tokenpass add-pat --host "127.0.0.1:$PG_PORT" \
+	--user odbcuser 2>/dev/null
+
+src=/usr/share/doc/git/contrib/credential/libsecret
+mkdir "$TRASH/gitcred"
+cp "$src/Makefile" "$src/git-credential-libsecret.c" "$TRASH/gitcred/"
+make -s -C "$TRASH/gitcred" >/dev/null 2>&1
+chmod -R a+rX "$TRASH/gitcred"
+printf 'protocol=https\nhost=bench.example.com\nusername=bench\npassword=%s\n\n' \
+	"$pw" >"$TRASH/store"
+chmod 644 "$TRASH/store"
+hs_as tokenpass store <"$TRASH/store" >/dev/null
+hs_as DBUS_SESSION_BUS_ADDRESS="unix:path=$HS_RUN/bus" \
+	"$TRASH/gitcred/git-credential-libsecret" store <"$TRASH/store" >/dev/null
+printf 'protocol=https\nhost=bench.example.com\nusername=bench\n\n' \
+	>"$TRASH/req"
+mkdir -m 777 "$TRASH/t"
+cp "$TP_SRC_DIR/bench/headless-loop.sh" "$TRASH/loop.sh"
+chmod 755 "$TRASH/loop.sh"
+
+hs_as DBUS_SESSION_BUS_ADDRESS_LIBSECRET="unix:path=$HS_RUN/bus" \
+	bash "$TRASH/loop.sh" "$runs" "$TRASH" "$pw"
+
+stats () {
+	sort -n "$1" | awk '{ v[NR] = $1 }
+		function q(p,  i) { i = int(p * (NR - 1) + 0.5) + 1; return v[i] }
+		END { printf "%.3f %.3f %.3f\n", q(0.5) / 1000, q(0.1) / 1000,
+		      q(0.9) / 1000 }'
+}
+echo "tokenpass get as a headless service account ($runs runs each, interleaved, $(nproc) CPUs)"
+printf '%-36s %9s %9s %9s\n' command median p10 p90
+for t in agent noagent libsecret true; do
+	read -r med p10 p90 < <(stats "$TRASH/t/$t")
+	eval "med_$t=$med"
+	case $t in
+	agent) name="tokenpass get (headless agent)" ;;
+	noagent) name="tokenpass get (no agent, keyring)" ;;
+	libsecret) name="git-credential-libsecret get" ;;
+	true) name="/bin/true (fork+exec)" ;;
+	esac
+	printf '%-36s %6s ms %6s ms %6s ms\n' "$name" "$med" "$p10" "$p90"
+done
+awk -v a="$med_agent" -v b="$med_libsecret" -v c="$med_noagent" \
+	'BEGIN { printf "ratio agent / git-credential-libsecret: %.2f (target <= 0.3: %s)\n",
+			a / b, a / b <= 0.3 ? "met" : "NOT met"
+		 printf "ratio agent / no agent:                 %.2f\n", a / c }'
+
+plain_pw=$TRASH/plain-pw
+printf 'DSN=pg;UID=odbcuser;PWD={%s}' "$pw" >"$plain_pw"
+chown "$HS_USER" "$plain_pw"
+chmod 600 "$plain_pw"
+echo "-- 200 ODBC connects as the account, through the hook (headless agent) and plain:"
+hs_as ODBCSYSINI="$ODBCSYSINI" ODBCINI="$ODBCINI" \
+	"$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" \
+	"$TP_BUILD_DIR/tokenpass" "127.0.0.1:$PG_PORT" odbcuser
