@@ -73,6 +73,26 @@ static int holds(const struct dl_phdr_info *info, uintptr_t addr)
 	return 0;
 }
 
+/*
+ * Does the mapped segment [p, p + n) hold tag? A plain loop, not memmem:
+ * the segment spans many objects, and a sanitizer in the application
+ * would take reading across them for an overflow.
+ */
+__attribute__((no_sanitize_address))
+static int segment_holds(const char *p, size_t n, const char *tag,
+			 size_t len)
+{
+	size_t i, k;
+
+	for (i = 0; i + len <= n; i++) {
+		for (k = 0; k < len && p[i + k] == tag[k]; k++)
+			;
+		if (k == len)
+			return 1;
+	}
+	return 0;
+}
+
 static int tag_one(struct dl_phdr_info *info, size_t size, void *data)
 {
 	static const char iodbc[] = "[iODBC]", unixodbc[] = "[unixODBC]";
@@ -90,9 +110,9 @@ static int tag_one(struct dl_phdr_info *info, size_t size, void *data)
 			continue;
 		p = (const char *)(info->dlpi_addr + ph->p_vaddr);
 		n = ph->p_memsz;
-		if (memmem(p, n, iodbc, sizeof(iodbc) - 1))
+		if (segment_holds(p, n, iodbc, sizeof(iodbc) - 1))
 			t->found |= PX_DM_IODBC;
-		if (memmem(p, n, unixodbc, sizeof(unixodbc) - 1))
+		if (segment_holds(p, n, unixodbc, sizeof(unixodbc) - 1))
 			t->found |= PX_DM_UNIXODBC;
 	}
 	return 1;
