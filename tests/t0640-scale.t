@@ -7,7 +7,14 @@ test_description='scale: 10,000 credentials in the keyring, 10,000 connects thro
 # slow down with the square of the items): make check stores 2,000, and
 # TP_SCALE_N=10000 runs the full size.
 N=${TP_SCALE_N:-2000}
+# unixODBC's SQLGetPrivateProfileString keeps a cache entry for every
+# key listing (the hook lists a DSN's keys on each connect): about 60
+# bytes a connect, 600 KiB over 10,000, under the slack. Under ASan each
+# of those small blocks costs redzones and headers that dwarf it, so the
+# sanitizer build makes 1,000 connects (its leak check runs at exit) and
+# the plain build alone judges the memory.
 CONNECTS=${TP_SCALE_CONNECTS:-10000}
+test -n "${TP_SANITIZERS:-}" && CONNECTS=${TP_SCALE_CONNECTS:-1000}
 BULK=$TP_BUILD_DIR/tests/unit/tp-bulk-store
 LOOP=$TP_BUILD_DIR/tests/unit/tp-connect-loop
 STUB=$TP_BUILD_DIR/tests/odbc-stub/.libs/libtpstub.so
@@ -120,7 +127,10 @@ test_setup 'the stub driver behind the hook, a stand-in helper' '
 	CS="DRIVER={Stub (tokenpass)};Server=db.example;UID=alice"
 '
 
-test_expect_success "$CONNECTS connects in one process: flat memory" '
+what="$CONNECTS connects in one process: flat memory"
+test -n "${TP_SANITIZERS:-}" &&
+	what="$CONNECTS connects in one process (memory judged by the plain build)"
+test_expect_success "$what" '
 	STUB_LOG=$TRASH/stub.log &&
 	export STUB_LOG &&
 	"$LOOP" 100 "$CS" >first &&
@@ -137,7 +147,7 @@ test_expect_success "$CONNECTS connects in one process: flat memory" '
 	test -n "$a" && test -n "$b" &&
 	echo "# VmRSS after 100 connects: $a KiB, after $CONNECTS: $b KiB" \
 		>>"$TRASH/times" &&
-	test $((b - a)) -lt $RSS_SLACK
+	{ test -n "${TP_SANITIZERS:-}" || test $((b - a)) -lt $RSS_SLACK; }
 '
 show_times
 

