@@ -18,28 +18,8 @@ test_setup 'keyring, PostgreSQL, ini files, the stub driver, evil programs' '
 	attack_pg_setup &&
 	attack_evil_helper h &&
 	attack_evil_library evil &&
-	STUB_TOK=$(attack_token) &&
-	printf "%s\n" "$STUB_TOK" |
-	tokenpass add-pat --host db.example:5433 --user alice &&
-	cat >>"$ODBC_DIR/odbcinst.ini" <<-EOF &&
-
-	[Stub]
-	Driver = $STUB
-
-	[Stub (tokenpass)]
-	Driver = $TP_PLUGIN
-	TargetDriver = Stub
-	TokenHelper = $TP_BUILD_DIR/tokenpass
-	EOF
-	cat >>"$ODBC_DIR/odbc.ini" <<-EOF &&
-
-	[stubdsn]
-	Driver = tokenpass
-	TargetDriver = Stub
-	TokenHelper = $TP_BUILD_DIR/tokenpass
-	Server = db.example
-	Port = 5433
-	UID = alice
+	attack_stub_setup &&
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF
 
 	[stub-allow]
 	Driver = tokenpass
@@ -50,9 +30,6 @@ test_setup 'keyring, PostgreSQL, ini files, the stub driver, evil programs' '
 	Port = 5433
 	UID = alice
 	EOF
-	STUB_DSN="DSN=stubdsn" &&
-	STUB_LESS="DRIVER={Stub (tokenpass)};Server=db.example;Port=5433;UID=alice" &&
-	export STUB_TOK STUB_DSN STUB_LESS
 '
 
 # each marker found is reported once, and kept in $TRASH/ran.log

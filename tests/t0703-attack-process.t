@@ -18,28 +18,8 @@ test_setup 'keyring, PostgreSQL, hostile servers, the stub driver' '
 	attack_pg_setup &&
 	attack_fakepg_start &&
 	attack_evil_library evil &&
-	STUB_TOK=$(attack_token) &&
-	printf "%s\n" "$STUB_TOK" |
-	tokenpass add-pat --host db.example:5433 --user alice &&
-	cat >>"$ODBC_DIR/odbcinst.ini" <<-EOF &&
-
-	[Stub]
-	Driver = $STUB
-
-	[Stub (tokenpass)]
-	Driver = $TP_PLUGIN
-	TargetDriver = Stub
-	TokenHelper = $TP_BUILD_DIR/tokenpass
-	EOF
-	cat >>"$ODBC_DIR/odbc.ini" <<-EOF &&
-
-	[stubdsn]
-	Driver = tokenpass
-	TargetDriver = Stub
-	TokenHelper = $TP_BUILD_DIR/tokenpass
-	Server = db.example
-	Port = 5433
-	UID = alice
+	attack_stub_setup &&
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF
 
 	[tp-missing]
 	Driver = tokenpass
@@ -57,7 +37,6 @@ test_setup 'keyring, PostgreSQL, hostile servers, the stub driver' '
 	Port = $PG_PORT
 	Username = odbcuser
 	EOF
-	export STUB_TOK
 '
 
 # pyodbc (the W path) in one process: connects, failures, queries, in

@@ -158,6 +158,39 @@ attack_evil_helper () {
 	chmod 755 "$EVIL/$1"
 }
 
+# attack_stub_setup: the stub driver behind the hook, for a PAT stored for
+# alice@db.example:5433 ($STUB_TOK): odbcinst.ini's [Stub] and
+# [Stub (tokenpass)], odbc.ini's [stubdsn]; sets and exports STUB_TOK,
+# STUB_DSN and STUB_LESS
+attack_stub_setup () {
+	STUB_TOK=$(attack_token) &&
+	printf "%s\n" "$STUB_TOK" |
+	tokenpass add-pat --host db.example:5433 --user alice &&
+	cat >>"$ODBC_DIR/odbcinst.ini" <<-EOF &&
+
+	[Stub]
+	Driver = $STUB
+
+	[Stub (tokenpass)]
+	Driver = $TP_PLUGIN
+	TargetDriver = Stub
+	TokenHelper = $TP_BUILD_DIR/tokenpass
+	EOF
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF &&
+
+	[stubdsn]
+	Driver = tokenpass
+	TargetDriver = Stub
+	TokenHelper = $TP_BUILD_DIR/tokenpass
+	Server = db.example
+	Port = 5433
+	UID = alice
+	EOF
+	STUB_DSN="DSN=stubdsn" &&
+	STUB_LESS="DRIVER={Stub (tokenpass)};Server=db.example;Port=5433;UID=alice" &&
+	export STUB_TOK STUB_DSN STUB_LESS
+}
+
 attack_evil_library () {
 	cat >"$EVIL/$1.c" <<-EOF &&
 	#include <fcntl.h>
