@@ -212,6 +212,7 @@ static void entry_from_item(struct agent_entry *e, struct keyring_item *it)
 struct load {
 	struct keyring_list list;
 	int ret, locked, reset;
+	unsigned locks;		/* lock_count when the load began */
 };
 
 struct renewed {
@@ -223,6 +224,7 @@ struct renewed {
 
 static GThread *loader;
 static int load_again, reset_wanted;
+static unsigned lock_count;
 static struct renewed *renewals;
 /* "sync" requests: answered once a load that began after them is done */
 static struct agent_client *sync_waiters, *sync_next;
@@ -252,6 +254,11 @@ static void load_apply(struct load *l)
 	time_t now = tp_now();
 	size_t i;
 
+	if (l->locks != lock_count) {
+		/* read before a lock: its secrets must not come back */
+		load_again = 1;
+		return;
+	}
 	if (l->locked == 1) {
 		if (agent.state != AGENT_LOCKED)
 			tp_warn("agent: the keyring is locked; every token "
@@ -348,6 +355,17 @@ static gpointer load_run(gpointer data)
 	return data;
 }
 
+void agent_cache_locked(void)
+{
+	lock_count++;
+	if (agent.state != AGENT_LOCKED)
+		tp_warn("agent: the keyring is locked; every token "
+			"is forgotten until it unlocks");
+	agent_cache_forget();
+	agent.state = AGENT_LOCKED;
+	agent_cache_reload();
+}
+
 void agent_cache_reload_reset(void)
 {
 	reset_wanted = 1;
@@ -367,6 +385,7 @@ void agent_cache_reload(void)
 	l = xcalloc(1, sizeof(*l));
 	l->list = (struct keyring_list)KEYRING_LIST_INIT;
 	l->reset = reset_wanted;
+	l->locks = lock_count;
 	reset_wanted = 0;
 	loader = g_thread_new("agent-load", load_run, l);
 }
