@@ -12,7 +12,9 @@
 #   /bin/true                        fork and exec alone
 #
 # then 200 ODBC connects through the hook (one process, the agent's
-# socket) against 200 plain psqlODBC ones (bench/odbc-connect).
+# socket) against 200 plain psqlODBC ones (bench/odbc-connect), 8
+# clients on the agent for 10 s (bench/agent-load), and its resident
+# memory once it holds 1,000 credentials.
 #
 #   TP_BUILD_DIR=_build bench/headless.sh [RUNS]    (default 200; as root)
 set -euo pipefail
@@ -21,7 +23,8 @@ runs=${1:-200}
 TP_SRC_DIR=$PWD
 TP_BUILD_DIR=$(cd "${TP_BUILD_DIR:-_build}" && pwd)
 export TP_SRC_DIR TP_BUILD_DIR
-make -s -C "$TP_BUILD_DIR" bench-odbc >/dev/null
+make -s -C "$TP_BUILD_DIR" bench-odbc bench/agent-load tests/unit/tp-bulk-store \
+	>/dev/null
 
 . tests/lib/test-lib.sh >/dev/null
 . "$TP_SRC_DIR/tests/lib/helper-test.sh"
@@ -93,3 +96,37 @@ echo "-- 200 ODBC connects as the account, through the hook (headless agent) and
 hs_as ODBCSYSINI="$ODBCSYSINI" ODBCINI="$ODBCINI" \
 	"$TP_BUILD_DIR/bench/odbc-connect" -n 200 "DSN=tp" "@$plain_pw" \
 	"$TP_BUILD_DIR/tokenpass" "127.0.0.1:$PG_PORT" odbcuser
+
+echo "-- the headless agent under load: 8 clients for 10 s"
+hs_as "$TP_BUILD_DIR/bench/agent-load" 8 10 "$TRASH/req" || true
+
+echo "-- its resident memory with 1,000 credentials"
+rss () { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$HS_PID/status"; }
+# the agent's status answer, asked as the account (it refuses other uids)
+count () {
+	printf 'tokenpass_op=status\n\n' >"$TRASH/status-req"
+	chmod 644 "$TRASH/status-req"
+	hs_as /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(open(sys.argv[2], "rb").read())
+s.shutdown(socket.SHUT_WR)
+out = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    out += b
+sys.stdout.write(out.decode())' "$HS_RUN/agent" "$TRASH/status-req" |
+		grep -c '^credential=' || :
+}
+echo "with 2 credentials: VmRSS $(rss VmRSS) KiB"
+hs_as DBUS_SESSION_BUS_ADDRESS="unix:path=$HS_RUN/bus" \
+	"$TP_BUILD_DIR/tests/unit/tp-bulk-store" 998
+i=0
+while test "$(count)" -lt 1000 && test $i -lt 600; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "with $(count) credentials: VmRSS $(rss VmRSS) KiB, locked $(rss VmLck) KiB (target < 16384 KiB)"
