@@ -26,7 +26,8 @@ does for a statement that runs longer than 45 s. The port goes to DIR/port once 
 a request log without any token to DIR/server.log and one line per token
 request (its grant type) to DIR/requests.log; DIR/arrived is created as
 each token request comes in (before delay_ms), for tests that act at
-that moment; "kill_after_ms" (see kill_caller) acts at it exactly.
+that moment; "kill_after_ms" (see kill_caller) acts at it exactly, and
+at a statement's arrival too.
 """
 
 import argparse
@@ -413,9 +414,11 @@ class Handler(BaseHTTPRequestHandler):
                              "moment.")
 
     # "kill_after_ms": N kills the process in DIR/caller.pid (its process
-    # group with "kill_group": true) N ms after a token request arrived:
-    # a caller that gives up at a moment set against our own answer
-    # (delay_ms), to the millisecond.
+    # group with "kill_group": true) N ms after a token request or a
+    # statement arrived: a caller that gives up at a moment set against
+    # our own answer (delay_ms), to the millisecond. "kill_signal": "HUP",
+    # "INT", "TERM" (default "KILL") is the signal: a closed terminal,
+    # Ctrl-C, a timeout's kill.
     def kill_caller(self, cfg):
         after = cfg.get("kill_after_ms")
         if after is None:
@@ -426,12 +429,15 @@ class Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError):
             return
 
+        sig = getattr(signal, "SIG" + str(cfg.get("kill_signal", "KILL")),
+                      signal.SIGKILL)
+
         def kill():
             try:
                 if cfg.get("kill_group"):
-                    os.killpg(pid, signal.SIGKILL)
+                    os.killpg(pid, sig)
                 else:
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(pid, sig)
             except OSError:
                 pass
         threading.Timer(float(after) / 1000, kill).start()
@@ -561,6 +567,7 @@ class Handler(BaseHTTPRequestHandler):
         cfg = st.config()
         with st.lock:
             st.stats["statements"] += 1
+        self.kill_caller(cfg)
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg):
