@@ -77,6 +77,7 @@ class State:
         self.refresh = {}    # token -> dict(grant, expiry, used, ...)
         self.grants = {}     # grant id -> dict(revoked, single_use)
         self.pending = {}    # statement handle -> dict(polls, result)
+        self.gate = threading.Condition(self.lock)   # hold_until
         self.reset()
 
     def reset(self):
@@ -86,7 +87,9 @@ class State:
                          "client_credentials": 0},
             "statements": 0,
             "statement_polls": 0,
+            "max_in_flight": 0,
         }
+        self.in_flight = 0
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -384,6 +387,7 @@ class Handler(BaseHTTPRequestHandler):
             # DIR/arrived: a test sees the moment a request came in
             open(st.path("arrived"), "w").close()
         self.kill_caller(cfg)
+        self.hold(cfg)
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg) or self.canned(cfg):
@@ -412,6 +416,26 @@ class Handler(BaseHTTPRequestHandler):
                              "'refresh_token' and 'authorization_code' are "
                              "the only two supported grant types at the "
                              "moment.")
+
+    # "hold_until": N holds each token request until N of them are in
+    # the server at once (or "hold_seconds", default 60, pass): requests
+    # served one at a time never get there. "max_in_flight" in the stats
+    # is the most that were held at once.
+    def hold(self, cfg):
+        want = cfg.get("hold_until")
+        if not want:
+            return
+        st = self.st
+        end = time.monotonic() + float(cfg.get("hold_seconds", 60))
+        with st.gate:
+            st.in_flight += 1
+            st.stats["max_in_flight"] = max(st.stats["max_in_flight"],
+                                            st.in_flight)
+            st.gate.notify_all()
+            while (st.stats["max_in_flight"] < int(want) and
+                   time.monotonic() < end):
+                st.gate.wait(end - time.monotonic())
+            st.in_flight -= 1
 
     # "kill_after_ms": N kills the process in DIR/caller.pid (its process
     # group with "kill_group": true) N ms after a token request or a
