@@ -372,8 +372,9 @@ out:
 
 /*
  * Start the renewer: this executable again, running the hidden command
- * RENEWER_COMMAND with ops (NULL-ended) in a session of its own (nobody's Ctrl-C, no hook's
- * kill of our process group reaches it), default signals, stdin and
+ * RENEWER_COMMAND with ops (NULL-ended) in a session of its own
+ * (nobody's Ctrl-C, no hook's kill of our process group, no closed
+ * terminal's SIGHUP reaches it), default signals, stdin and
  * stdout on /dev/null, stderr on a pipe we relay, and the lock on fd 3,
  * which it goes on holding when we are gone. exec, never a bare fork:
  * GLib's D-Bus threads are not fork-safe.
