@@ -2,6 +2,7 @@
 #include "helper/keyring.h"
 #include "helper/lifecycle.h"
 #include "helper/oauth.h"
+#include "helper/rotate.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 
@@ -28,6 +29,8 @@ extern char **environ;
 #define RENEWER_KEYRING_SECONDS 10
 /* The renewer inherits the credential's lock on this descriptor. */
 #define RENEWER_LOCK_FD 3
+/* The most operands a renewer takes: an OAuth renewal's or a rotation's. */
+#define RENEWER_MAX_OPERANDS (4 + ROTATE_OPERANDS)
 /* Bytes of the renewer's messages relayed to our stderr. */
 #define RENEWER_MAX_MESSAGES 4096
 /* Snowflake's default OAUTH_REFRESH_TOKEN_VALIDITY. */
@@ -369,25 +372,29 @@ out:
 
 /*
  * Start the renewer: this executable again, running the hidden command
- * RENEWER_COMMAND in a session of its own (nobody's Ctrl-C, no hook's
- * kill of our process group reaches it), default signals, stdin and
+ * RENEWER_COMMAND with ops (NULL-ended) in a session of its own
+ * (nobody's Ctrl-C, no hook's kill of our process group, no closed
+ * terminal's SIGHUP reaches it), default signals, stdin and
  * stdout on /dev/null, stderr on a pipe we relay, and the lock on fd 3,
  * which it goes on holding when we are gone. exec, never a bare fork:
  * GLib's D-Bus threads are not fork-safe.
  */
-static int spawn_renewer(int lockfd, const char *host, const char *user,
-			 const char *dsn, unsigned flags, pid_t *pid,
+static int spawn_renewer(int lockfd, const char *const ops[], pid_t *pid,
 			 int *errfd, char **why)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t sa;
 	sigset_t all, none;
-	char exe[PATH_MAX], flagbuf[16];
-	char *argv[] = { (char *)"tokenpass", (char *)RENEWER_COMMAND,
-			 (char *)host, (char *)user, (char *)(dsn ? dsn : ""),
-			 flagbuf, NULL };
+	char exe[PATH_MAX];
+	char *argv[RENEWER_MAX_OPERANDS + 3] = { (char *)"tokenpass",
+						 (char *)RENEWER_COMMAND };
 	int p[2] = { -1, -1 }, lk = -1, r, ret = -1;
+	size_t i;
 	ssize_t n;
+
+	for (i = 0; i < RENEWER_MAX_OPERANDS && ops[i]; i++)
+		argv[i + 2] = (char *)ops[i];
+	argv[i + 2] = NULL;
 
 	/* readlink, not an exec of /proc/self/exe: valgrind knows this */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -397,7 +404,6 @@ static int spawn_renewer(int lockfd, const char *host, const char *user,
 		return -1;
 	}
 	exe[n] = '\0';
-	snprintf(flagbuf, sizeof(flagbuf), "%u", flags);
 	if (pipe2(p, O_CLOEXEC) ||
 	    (lk = fcntl(lockfd, F_DUPFD_CLOEXEC, 10)) < 0) {
 		*why = xasprintf("cannot start the renewal: %s",
@@ -483,6 +489,23 @@ static int wait_renewer(pid_t pid, int fd, long long deadline)
 	return TP_ERROR;
 }
 
+int lifecycle_detach(int fd, const char *const ops[], long long deadline,
+		     char **why)
+{
+	int errfd = -1, ret;
+	pid_t pid;
+
+	if (spawn_renewer(fd, ops, &pid, &errfd, why)) {
+		lifecycle_unlock(fd);
+		return LIFECYCLE_UNSTARTED;
+	}
+	/* the renewer holds the lock now, whatever becomes of us */
+	lifecycle_unlock(fd);
+	ret = wait_renewer(pid, errfd, deadline);
+	close(errfd);
+	return ret < 0 ? LIFECYCLE_AWAY : ret;
+}
+
 /* The credential as stored now, under its lock. */
 static int reread(const char *host, const char *user, const char *dsn,
 		  struct record *cur)
@@ -524,9 +547,9 @@ int lifecycle_renew(const char *host, const char *user, const char *dsn,
 		      lifecycle_answer_budget() : -1;
 	long long deadline = budget < 0 ? -1 :
 			     tp_clock_ms() + budget * 1000LL;
-	char *why = NULL;
-	int fd = -1, errfd = -1, ret;
-	pid_t pid;
+	char *why = NULL, flagbuf[16];
+	const char *ops[] = { host, user, dsn ? dsn : "", flagbuf, NULL };
+	int fd = -1, ret;
 
 	if (!lifecycle_due(rec, force))
 		return TP_OK;
@@ -561,15 +584,14 @@ int lifecycle_renew(const char *host, const char *user, const char *dsn,
 	     !lifecycle_due(&cur, 0)))
 		goto adopt;
 
-	if (spawn_renewer(fd, host, user, dsn, flags, &pid, &errfd, &why)) {
+	snprintf(flagbuf, sizeof(flagbuf), "%u", flags);
+	ret = lifecycle_detach(fd, ops, deadline, &why);
+	fd = -1;
+	if (ret == LIFECYCLE_UNSTARTED) {
 		ret = fall_back(host, user, &cur, flags, why, TP_ERROR);
 		goto out;
 	}
-	/* the renewer holds the lock now, whatever becomes of us */
-	lifecycle_unlock(fd);
-	fd = -1;
-	ret = wait_renewer(pid, errfd, deadline);
-	if (ret < 0) {
+	if (ret == LIFECYCLE_AWAY) {
 		free(why);
 		why = xasprintf("the token endpoint did not answer within "
 				"%ld s; the renewal goes on in the background",
@@ -591,8 +613,6 @@ adopt:
 	*rec = cur;
 	cur = (struct record)RECORD_INIT;
 out:
-	if (errfd >= 0)
-		close(errfd);
 	lifecycle_unlock(fd);
 	record_release(&cur);
 	free(why);
@@ -612,7 +632,9 @@ int lifecycle_renewer(const struct tp_args *a)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
-	if (a->nr != 4 || tp_parse_ulong(a->operands[3], 0xff, &flags)) {
+	if ((a->nr != 4 && a->nr != 4 + ROTATE_OPERANDS) ||
+	    tp_parse_ulong(a->operands[3], 0xff, &flags) ||
+	    (a->nr != 4) != !!(flags & LIFECYCLE_ROTATE)) {
 		tp_error("%s is tokenpass's own; do not run it", a->cmd);
 		return TP_USAGE;
 	}
@@ -627,6 +649,11 @@ int lifecycle_renewer(const struct tp_args *a)
 		tp_error("%s: not started with the credential's lock%s%s",
 			 a->cmd, why ? ": " : "", why ? why : "");
 		ret = TP_ERROR;
+		goto out;
+	}
+	if (flags & LIFECYCLE_ROTATE) {
+		ret = rotate_held(host, user, dsn,
+				  (const char *const *)a->operands + 4);
 		goto out;
 	}
 	ret = reread(host, user, dsn, &cur);

@@ -50,6 +50,9 @@ int lifecycle_due(const struct record *rec, int force);
 
 enum lifecycle_flags {
 	LIFECYCLE_FORCE = 1,		/* renew even a fresh token */
+	LIFECYCLE_ROTATE = 4,		/* the renewer rotates a PAT
+					   instead (rotate.c), with
+					   ROTATE_OPERANDS more operands */
 	LIFECYCLE_KEEP_VALID = 2	/* a caller that must answer (get):
 					   wait at most the answer budget;
 					   when no renewal can be had (the
@@ -73,9 +76,26 @@ int lifecycle_renew(const char *host, const char *user, const char *dsn,
 /*
  * The renewer: RENEWER_COMMAND HOST USER DSN FLAGS, with the credential's
  * lock on fd 3. Renews if still due and exits with lifecycle_renew's
- * codes.
+ * codes; with LIFECYCLE_ROTATE in FLAGS it rotates the PAT instead
+ * (rotate_held, with the rotation's operands after FLAGS).
  */
 int lifecycle_renewer(const struct tp_args *a);
+
+/* lifecycle_detach's answers besides the renewer's exit code */
+#define LIFECYCLE_AWAY (-1)		/* we stopped waiting; it goes on */
+#define LIFECYCLE_UNSTARTED (-2)	/* it could not start (*why) */
+
+/*
+ * Hand the credential's lock fd (lifecycle_lock's, closed here in any
+ * case) to a renewer running RENEWER_COMMAND with ops (HOST USER DSN
+ * FLAGS [rotation operands], NULL-ended) in a session of its own, relay
+ * its messages and wait for it until deadline (ms on tp_clock_ms, < 0:
+ * its end). Once it runs, it finishes and stores its result whatever
+ * becomes of us. Returns its exit code, LIFECYCLE_AWAY or
+ * LIFECYCLE_UNSTARTED.
+ */
+int lifecycle_detach(int fd, const char *const ops[], long long deadline,
+		     char **why);
 
 /*
  * The per-user directory of the renewal locks: $XDG_RUNTIME_DIR/tokenpass,

@@ -7,6 +7,7 @@
 #include "helper/headless.h"
 #include "helper/lifecycle.h"
 #include "helper/record.h"
+#include "helper/rotate.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
 
@@ -99,7 +100,8 @@ static const struct command commands[] = {
 	  "time, answered on a socket (--headless: with its own keyring, "
 	  "for a service account)" },
 	/* hidden: the renewer that outlives its caller (lifecycle.h) */
-	{ RENEWER_COMMAND, lifecycle_renewer, NO_OPTS, 4, 0, NULL, NULL },
+	{ RENEWER_COMMAND, lifecycle_renewer, NO_OPTS, 4 + ROTATE_OPERANDS, 0,
+	  NULL, NULL },
 	{ NULL, NULL, NULL, 0, 0, NULL, NULL }
 };
 

@@ -18,10 +18,24 @@ struct rotation {
 /*
  * Rotate the PAT stored for (host, user, dsn) as the admin's OAuth
  * credential, under the credential's lock, and store the new one in one
- * update. The old PAT stays stored if anything fails. Prints one line on
- * failure (and one on success); returns an exit code of SPEC.md.
+ * update. The old PAT stays stored if anything fails. The request and
+ * the update run in a renewer (lifecycle_detach): once the statement is
+ * sent, the new PAT is stored whatever becomes of the caller (Ctrl-C, a
+ * closed terminal, a kill). Prints one line on failure (and one on
+ * success); returns an exit code of SPEC.md.
  */
 int rotate_pat(const char *host, const char *user, const char *dsn,
 	       const struct rotation *rot);
+
+/* The operands a rotation hands its renewer: ADMIN HOURS DAYS. */
+#define ROTATE_OPERANDS 3
+
+/*
+ * The rotation itself, in the renewer (lifecycle.c) that holds the PAT's
+ * lock: ops are ROTATE_OPERANDS strings ("" for a NULL admin or default
+ * hours). Returns an exit code; prints one line on failure.
+ */
+int rotate_held(const char *host, const char *user, const char *dsn,
+		const char *const ops[]);
 
 #endif

@@ -123,16 +123,26 @@ test_expect_success 'rotation never: the same refresh token comes back' '
 	test "$(json_get access_token <r1)" != "$(json_get access_token <r2)"
 '
 
+# A 15 s token, alive when first looked at however loaded the machine;
+# then looked at again once the clock has passed its exp.
 test_expect_success 'the access token TTL is honoured (introspection)' '
-	op_login out 40003 &&
-	at=$(json_get access_token <out) &&
-	curl -sS -u "$CRED" --data-urlencode "token=$at" \
-		"$OIDC_URL/oauth/introspect" >i1 &&
-	test "$(json_get active <i1)" = true &&
-	sleep 3 &&
-	curl -sS -u "$CRED" --data-urlencode "token=$at" \
-		"$OIDC_URL/oauth/introspect" >i2 &&
-	test "$(json_get active <i2)" = false
+	(
+		OIDC_PID= OIDC_STATE=$TRASH/oidc-at &&
+		ts_finally oidc_stop &&
+		oidc_start --rotate never --at-ttl 15 &&
+		op_login out 40003 &&
+		at=$(json_get access_token <out) &&
+		test "$(json_get expires_in <out)" = 15 &&
+		curl -sS -u "$CRED" --data-urlencode "token=$at" \
+			"$OIDC_URL/oauth/introspect" >i1 &&
+		test "$(json_get active <i1)" = true &&
+		exp=$(json_get exp <i1) &&
+		test $((exp - $(json_get iat <i1))) = 15 &&
+		while test $(date +%s) -le $exp; do sleep 1; done &&
+		curl -sS -u "$CRED" --data-urlencode "token=$at" \
+			"$OIDC_URL/oauth/introspect" >i2 &&
+		test "$(json_get active <i2)" = false
+	)
 '
 
 test_expect_success 'an expired refresh token is invalid_grant' '

@@ -8,10 +8,7 @@ test_description='PAT rotation through the SQL API, with an admin OAuth credenti
 test_setup 'keyring, server, a signed-in ADMIN and a PAT of SVC_BI' '
 	keyring_start &&
 	tokenserver_start &&
-	oauth_login --host "$TS_HOST" --user ADMIN --client-id tokenpass-test &&
-	tokenserver_set_pat SVC_BI BI_PAT old-secret 3 &&
-	printf "old-secret\n" | tokenpass add-pat --host "$TS_HOST" \
-		--user SVC_BI --name BI_PAT --days 3 --admin ADMIN
+	tokenserver_pat_admin
 '
 
 test_expect_success 'rotate: the new secret is stored, the old one kept at the server' '

@@ -15,6 +15,9 @@
 #   tokenserver_count GRANT        token requests of that grant type so far
 #   tokenserver_set_pat USER NAME SECRET [DAYS]
 #   tokenserver_pat USER NAME [FIELD]   print a PAT's secret (or FIELD)
+#   tokenserver_pat_admin          a signed-in ADMIN and SVC_BI's PAT BI_PAT
+#                                  (old-secret, 3 days) with ADMIN as its
+#                                  admin, stored and at the server (oidc.sh)
 #   tokenserver_revoke             revoke every grant (refresh tokens die)
 #   tokenserver_expire             expire every access token now
 #   tokenserver_curl ARGS...       curl that trusts the test CA
@@ -173,6 +176,13 @@ tokenserver_set_pat () {
 	    json.dump(pats, f, indent=1, sort_keys=True)
 	os.rename(path + ".tmp", path)
 	EOF
+}
+
+tokenserver_pat_admin () {
+	oauth_login --host "$TS_HOST" --user ADMIN --client-id tokenpass-test &&
+	tokenserver_set_pat SVC_BI BI_PAT old-secret 3 &&
+	printf "old-secret\n" | tokenpass add-pat --host "$TS_HOST" \
+		--user SVC_BI --name BI_PAT --days 3 --admin ADMIN
 }
 
 tokenserver_pat () {

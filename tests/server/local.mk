@@ -31,6 +31,7 @@ TP_FAULT_TESTS = \
 	tests/t0211-lock-dir.t \
 	tests/t0212-locked-keyring.t \
 	tests/t0214-login-listener.t \
-	tests/t0215-matching.t
+	tests/t0215-matching.t \
+	tests/t0216-rotate-finishes.t
 TESTS += $(TP_FAULT_TESTS)
 EXTRA_DIST += $(TP_FAULT_TESTS)

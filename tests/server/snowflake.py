@@ -26,7 +26,8 @@ does for a statement that runs longer than 45 s. The port goes to DIR/port once 
 a request log without any token to DIR/server.log and one line per token
 request (its grant type) to DIR/requests.log; DIR/arrived is created as
 each token request comes in (before delay_ms), for tests that act at
-that moment; "kill_after_ms" (see kill_caller) acts at it exactly.
+that moment; "kill_after_ms" (see kill_caller) acts at it exactly, and
+at a statement's arrival too.
 """
 
 import argparse
@@ -76,6 +77,7 @@ class State:
         self.refresh = {}    # token -> dict(grant, expiry, used, ...)
         self.grants = {}     # grant id -> dict(revoked, single_use)
         self.pending = {}    # statement handle -> dict(polls, result)
+        self.gate = threading.Condition(self.lock)   # hold_until
         self.reset()
 
     def reset(self):
@@ -85,7 +87,9 @@ class State:
                          "client_credentials": 0},
             "statements": 0,
             "statement_polls": 0,
+            "max_in_flight": 0,
         }
+        self.in_flight = 0
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -383,6 +387,7 @@ class Handler(BaseHTTPRequestHandler):
             # DIR/arrived: a test sees the moment a request came in
             open(st.path("arrived"), "w").close()
         self.kill_caller(cfg)
+        self.hold(cfg)
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg) or self.canned(cfg):
@@ -412,10 +417,32 @@ class Handler(BaseHTTPRequestHandler):
                              "the only two supported grant types at the "
                              "moment.")
 
+    # "hold_until": N holds each token request until N of them are in
+    # the server at once (or "hold_seconds", default 60, pass): requests
+    # served one at a time never get there. "max_in_flight" in the stats
+    # is the most that were held at once.
+    def hold(self, cfg):
+        want = cfg.get("hold_until")
+        if not want:
+            return
+        st = self.st
+        end = time.monotonic() + float(cfg.get("hold_seconds", 60))
+        with st.gate:
+            st.in_flight += 1
+            st.stats["max_in_flight"] = max(st.stats["max_in_flight"],
+                                            st.in_flight)
+            st.gate.notify_all()
+            while (st.stats["max_in_flight"] < int(want) and
+                   time.monotonic() < end):
+                st.gate.wait(end - time.monotonic())
+            st.in_flight -= 1
+
     # "kill_after_ms": N kills the process in DIR/caller.pid (its process
-    # group with "kill_group": true) N ms after a token request arrived:
-    # a caller that gives up at a moment set against our own answer
-    # (delay_ms), to the millisecond.
+    # group with "kill_group": true) N ms after a token request or a
+    # statement arrived: a caller that gives up at a moment set against
+    # our own answer (delay_ms), to the millisecond. "kill_signal": "HUP",
+    # "INT", "TERM" (default "KILL") is the signal: a closed terminal,
+    # Ctrl-C, a timeout's kill.
     def kill_caller(self, cfg):
         after = cfg.get("kill_after_ms")
         if after is None:
@@ -426,12 +453,15 @@ class Handler(BaseHTTPRequestHandler):
         except (OSError, ValueError):
             return
 
+        sig = getattr(signal, "SIG" + str(cfg.get("kill_signal", "KILL")),
+                      signal.SIGKILL)
+
         def kill():
             try:
                 if cfg.get("kill_group"):
-                    os.killpg(pid, signal.SIGKILL)
+                    os.killpg(pid, sig)
                 else:
-                    os.kill(pid, signal.SIGKILL)
+                    os.kill(pid, sig)
             except OSError:
                 pass
         threading.Timer(float(after) / 1000, kill).start()
@@ -561,6 +591,7 @@ class Handler(BaseHTTPRequestHandler):
         cfg = st.config()
         with st.lock:
             st.stats["statements"] += 1
+        self.kill_caller(cfg)
         if cfg.get("delay_ms"):
             time.sleep(float(cfg["delay_ms"]) / 1000)
         if self.fault(cfg):

@@ -26,6 +26,7 @@ const HOST = '127.0.0.1';
 const AT_TTL = Number(env.OP_AT_TTL || 600);
 const RT_TTL = Number(env.OP_RT_TTL || 7776000);
 const ROTATE = env.OP_ROTATE || 'default';
+const SIGN_IN_TTL = 600;
 const TLS = Boolean(env.OP_TLS_CERT && env.OP_TLS_KEY);
 
 const rotation = { always: { rotateRefreshToken: true },
@@ -60,8 +61,11 @@ function configuration() {
 			RefreshToken: RT_TTL,
 			AuthorizationCode: 600,
 			IdToken: 3600,
-			Grant: RT_TTL,
-			Session: RT_TTL,
+			/* never shorter than a sign-in on a loaded machine,
+			   so that a short OP_RT_TTL tests the refresh
+			   token's own expiry, not the grant's */
+			Grant: Math.max(RT_TTL, SIGN_IN_TTL),
+			Session: Math.max(RT_TTL, SIGN_IN_TTL),
 			Interaction: 600,
 		},
 		...rotation,
