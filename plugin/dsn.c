@@ -27,7 +27,6 @@
 #include <sys/stat.h>
 
 #define INI_MAX 4096
-#define KEYS_MAX 16384
 
 /* a file's value for key in section, NULL when absent or empty */
 static char *ini_get(const char *section, const char *key, const char *file)
@@ -41,27 +40,6 @@ static char *ini_get(const char *section, const char *key, const char *file)
 	if (n <= 0 || !buf[0])
 		return NULL;
 	return strdup(buf);
-}
-
-/* the key names of a section, NUL-separated, ending in an empty one */
-static char *ini_keys(const char *section, const char *file)
-{
-	char *buf;
-	int n;
-
-	if (!section || !*section)
-		return NULL;
-	buf = malloc(KEYS_MAX);
-	if (!buf)
-		return NULL;
-	n = px_dm_profile_string(section, NULL, "", buf, KEYS_MAX - 1, file);
-	if (n <= 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n < KEYS_MAX - 1 ? n : KEYS_MAX - 2] = '\0';
-	buf[(n < KEYS_MAX - 1 ? n : KEYS_MAX - 2) + 1] = '\0';
-	return buf;
 }
 
 void px_settings_release(struct px_settings *s)
@@ -451,29 +429,43 @@ static int seen_add(struct seen_list *sl, const char *key, const char *val,
 	return 0;
 }
 
-/* the routing and log keys of one ini section */
+/* one key's value in an ini section, if set, into sl */
+static int seen_ini(struct seen_list *sl, const char *section,
+		    const char *file, const char *key, const struct origin *o)
+{
+	char *v = ini_get(section, key, file);
+	int ret = 0;
+
+	if (v)
+		ret = seen_add(sl, key, v, o);
+	free(v);
+	return ret;
+}
+
+/*
+ * The routing and log keys of one ini section, each asked for by name
+ * (the installer libraries match names without case, as the drivers
+ * do). Never a listing of the section's keys: unixODBC keeps a cache
+ * entry for every listing it answers, one more on each connect, where a
+ * named key's answer is found again in its cache.
+ */
 static int seen_section(struct seen_list *sl, const struct px_profile *p,
 			const char *section, const char *file,
 			const char *what)
 {
+	const struct px_route_key *r;
+	const char *const *k;
 	struct origin o;
-	char *keys, *k, *v;
 	int ret = 0;
 
-	keys = ini_keys(section, file);
-	if (!keys)
+	if (!section || !*section)
 		return 0;
 	origin_set(&o, what, section);
-	for (k = keys; *k && !ret; k += strlen(k) + 1) {
-		if (px_profile_route(p, k) == PX_ROUTE_NONE &&
-		    !px_in_set(k, p->log))
-			continue;
-		v = ini_get(section, k, file);
-		if (v)
-			ret = seen_add(sl, k, v, &o);
-		free(v);
-	}
-	free(keys);
+	for (r = p->route; r->name && !ret; r++)
+		ret = seen_ini(sl, section, file, r->name, &o);
+	for (k = p->log; *k && !ret; k++)
+		if (px_profile_route(p, *k) == PX_ROUTE_NONE)
+			ret = seen_ini(sl, section, file, *k, &o);
 	return ret;
 }
 

@@ -232,6 +232,13 @@ int px_stmt_note_get(SQLHANDLE h, const char **state, const char **msg)
 	return ret;
 }
 
+void px_stmt_forget(SQLHANDLE h)
+{
+	gd_forget(h);
+	if (h && note.h == h)
+		note.h = NULL;
+}
+
 void px_wctx_set(struct px_wctx *x, px_fnptr fw, px_fnptr fa)
 {
 	memset(x, 0, sizeof(*x));
@@ -702,7 +709,7 @@ static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
 	if (SQL_SUCCEEDED(ret) && v &&
 	    (a == SQL_ATTR_APP_ROW_DESC || a == SQL_ATTR_APP_PARAM_DESC ||
 	     a == SQL_ATTR_IMP_ROW_DESC || a == SQL_ATTR_IMP_PARAM_DESC))
-		px_handle_put(*(SQLHANDLE *)v, be);
+		px_handle_put_desc(*(SQLHANDLE *)v, h, be);
 out:
 	return ret;
 }
@@ -734,8 +741,11 @@ PX_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 		goto out;
 	}
 	ret = d->be->SQLDisconnect(d->real);
-	if (SQL_SUCCEEDED(ret))
+	if (SQL_SUCCEEDED(ret)) {
+		/* the driver freed the connection's statements */
+		px_handle_drop_dbc(d);
 		d->connected = 0;
+	}
 out:
 	if (d)
 		d->diag.ret = ret;

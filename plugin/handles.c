@@ -118,6 +118,8 @@ int px_real_dbc(struct px_dbc *d)
 	int ret = -1;
 
 	if (d->real) {
+		/* its statements and descriptors go with it */
+		px_handle_drop_dbc(d);
 		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 		d->real = NULL;
 	}
@@ -143,14 +145,25 @@ out:
  * Statement and descriptor handles to their driver: a chained hash
  * table under a lock. While the process has one real driver, every raw
  * handle is its: no look-up at all.
+ *
+ * Each entry also belongs to the hook's connection it was made on, on
+ * that connection's list (d->handles), and an implicit descriptor to its
+ * statement (parent): when the real driver frees them along with their
+ * owner (SQLFreeHandle of the statement, SQLDisconnect or SQLFreeHandle
+ * of the connection), their entries go too. A stale entry would grow the
+ * table in an application that never frees its statements, and could
+ * send a handle the driver reuses to the wrong driver.
  */
 #define MAP_BUCKETS 1024
-struct map_node {
+struct px_hnode {
 	SQLHANDLE h;
 	struct px_backend *be;
-	struct map_node *next;
+	struct px_dbc *dbc;		/* the connection it was made on */
+	SQLHANDLE parent;		/* an implicit descriptor's statement */
+	struct px_hnode *next;		/* in its bucket */
+	struct px_hnode *sib, **sib_prev;	/* on dbc->handles */
 };
-static struct map_node *map[MAP_BUCKETS];
+static struct px_hnode *map[MAP_BUCKETS];
 static pthread_mutex_t map_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static size_t bucket(SQLHANDLE h)
@@ -160,53 +173,136 @@ static size_t bucket(SQLHANDLE h)
 	return (size_t)((v >> 4) ^ (v >> 14)) % MAP_BUCKETS;
 }
 
-void px_handle_put(SQLHANDLE h, struct px_backend *be)
+/* h's entry, and where it hangs in its bucket; under map_lock */
+static struct px_hnode *find(SQLHANDLE h, struct px_hnode ***where)
 {
-	struct map_node *n;
-	size_t b = bucket(h);
+	struct px_hnode **p, *n;
 
-	if (!h)
-		return;
-	pthread_mutex_lock(&map_lock);
-	for (n = map[b]; n; n = n->next)
+	for (p = &map[bucket(h)]; (n = *p); p = &n->next)
 		if (n->h == h)
 			break;
-	if (!n && (n = malloc(sizeof(*n)))) {
+	if (where)
+		*where = p;
+	return n;
+}
+
+/* n on d's list (NULL: on none); under map_lock */
+static void own(struct px_hnode *n, struct px_dbc *d)
+{
+	if (n->sib_prev) {
+		*n->sib_prev = n->sib;
+		if (n->sib)
+			n->sib->sib_prev = n->sib_prev;
+	}
+	n->sib = NULL;
+	n->sib_prev = NULL;
+	n->dbc = d;
+	if (!d)
+		return;
+	n->sib = d->handles;
+	if (n->sib)
+		n->sib->sib_prev = &n->sib;
+	d->handles = n;
+	n->sib_prev = &d->handles;
+}
+
+/* the one place an entry goes: off its lists, then freed; under map_lock */
+static void node_free(struct px_hnode *n)
+{
+	struct px_hnode **p;
+
+	if (find(n->h, &p) == n)
+		*p = n->next;
+	own(n, NULL);
+	px_stmt_forget(n->h);
+	free(n);
+}
+
+/* remember h as be's, made on d (parent: the statement of an implicit
+ * descriptor, else NULL) */
+static void put(SQLHANDLE h, struct px_backend *be, struct px_dbc *d,
+		SQLHANDLE parent)
+{
+	struct px_hnode *n;
+
+	pthread_mutex_lock(&map_lock);
+	n = find(h, NULL);
+	if (!n && (n = calloc(1, sizeof(*n)))) {
+		size_t b = bucket(h);
+
 		n->h = h;
 		n->next = map[b];
 		map[b] = n;
+		n->parent = parent;
+		own(n, d);
+	} else if (n && !parent) {
+		/* a handle the driver made anew at an old address */
+		n->parent = NULL;
+		own(n, d);
 	}
 	if (n)
 		n->be = be;
 	pthread_mutex_unlock(&map_lock);
 }
 
+void px_handle_put(SQLHANDLE h, struct px_backend *be, struct px_dbc *d)
+{
+	if (h)
+		put(h, be, d, NULL);
+}
+
+void px_handle_put_desc(SQLHANDLE desc, SQLHANDLE stmt,
+			struct px_backend *be)
+{
+	struct px_hnode *n;
+	struct px_dbc *d = NULL;
+
+	if (!desc || !stmt || desc == stmt)
+		return;
+	pthread_mutex_lock(&map_lock);
+	n = find(stmt, NULL);
+	if (n)
+		d = n->dbc;
+	pthread_mutex_unlock(&map_lock);
+	put(desc, be, d, stmt);
+}
+
 void px_handle_drop(SQLHANDLE h)
 {
-	struct map_node **p, *n;
+	struct px_hnode *n, *k, *next;
 
 	pthread_mutex_lock(&map_lock);
-	for (p = &map[bucket(h)]; (n = *p); p = &n->next) {
-		if (n->h == h) {
-			*p = n->next;
-			free(n);
-			break;
+	n = find(h, NULL);
+	if (n && n->dbc) {
+		/* a statement's implicit descriptors go with it */
+		for (k = n->dbc->handles; k; k = next) {
+			next = k->sib;
+			if (k->parent == h)
+				node_free(k);
 		}
 	}
+	if ((n = find(h, NULL)))
+		node_free(n);
+	pthread_mutex_unlock(&map_lock);
+}
+
+void px_handle_drop_dbc(struct px_dbc *d)
+{
+	pthread_mutex_lock(&map_lock);
+	while (d->handles)
+		node_free(d->handles);
 	pthread_mutex_unlock(&map_lock);
 }
 
 struct px_backend *px_handle_be(SQLHANDLE h)
 {
 	struct px_backend *ret = px_backend_only();
-	struct map_node *n;
+	struct px_hnode *n;
 
 	if (ret || !h)
 		return ret;
 	pthread_mutex_lock(&map_lock);
-	for (n = map[bucket(h)]; n; n = n->next)
-		if (n->h == h)
-			break;
+	n = find(h, NULL);
 	ret = n ? n->be : NULL;
 	pthread_mutex_unlock(&map_lock);
 	return ret;
@@ -230,6 +326,8 @@ static void free_dbc(struct px_dbc *d)
 {
 	int i;
 
+	/* the driver frees the connection's statements and descriptors */
+	px_handle_drop_dbc(d);
 	if (d->real)
 		d->real_be->SQLFreeHandle(SQL_HANDLE_DBC, d->real);
 	for (i = 0; i < d->attr_nr; i++) {
@@ -303,7 +401,7 @@ PX_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT h, SQLHANDLE in,
 		}
 		ret = be->SQLAllocHandle(h, d->real, out);
 		if (SQL_SUCCEEDED(ret))
-			px_handle_put(*out, be);
+			px_handle_put(*out, be, d);
 		break;
 	default:
 		break;

@@ -90,6 +90,8 @@ struct px_env {
 	struct px_diag diag;
 };
 
+struct px_hnode;
+
 struct px_dbc {
 	unsigned magic;
 	struct px_env *env;
@@ -101,6 +103,7 @@ struct px_dbc {
 	SQLHDBC real;
 	int connected;
 	struct px_diag diag;
+	struct px_hnode *handles;	/* handles.c: its STMT and DESC entries */
 };
 
 /* util.c */
@@ -131,10 +134,17 @@ PX_HIDDEN struct px_dbc *px_dbc_from(SQLHANDLE h);
 PX_HIDDEN int px_real_dbc(struct px_dbc *d);
 /*
  * Statement and descriptor handles of the real drivers: remember whose
- * h is, forget it, and find the driver of h (NULL when unknown).
+ * h is (made on d), or that desc is an implicit descriptor of stmt; forget
+ * h (with a statement, its implicit descriptors), or every handle made on
+ * d (the driver frees them with the connection); find the driver of h
+ * (NULL when unknown).
  */
-PX_HIDDEN void px_handle_put(SQLHANDLE h, struct px_backend *be);
+PX_HIDDEN void px_handle_put(SQLHANDLE h, struct px_backend *be,
+			     struct px_dbc *d);
+PX_HIDDEN void px_handle_put_desc(SQLHANDLE desc, SQLHANDLE stmt,
+				  struct px_backend *be);
 PX_HIDDEN void px_handle_drop(SQLHANDLE h);
+PX_HIDDEN void px_handle_drop_dbc(struct px_dbc *d);
 PX_HIDDEN struct px_backend *px_handle_be(SQLHANDLE h);
 /* replay the recorded attributes on a fresh real connection */
 PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
@@ -161,6 +171,8 @@ PX_HIDDEN char *px_app_w_to_utf8(const SQLWCHAR *w, SQLLEN len);
 PX_HIDDEN void px_stmt_note(SQLHANDLE h, const struct px_wctx *x);
 PX_HIDDEN int px_stmt_note_get(SQLHANDLE h, const char **state,
 			       const char **msg);
+/* h is gone: drop this thread's note and SQLGetData state for it */
+PX_HIDDEN void px_stmt_forget(SQLHANDLE h);
 /* post what the conversion found (01004, HY001, HY090, IM001) on diag */
 PX_HIDDEN void px_wctx_post(const struct px_wctx *x, struct px_diag *diag);
 

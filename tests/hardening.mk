@@ -39,3 +39,15 @@ check-valgrind:
 # files, command output, ODBC traces, argv and environ; no core files.
 TESTS += tests/t0620-exposure.t
 EXTRA_DIST += tests/t0620-exposure.t
+
+# t0641: connections dropped with their statements never freed, and
+# unixODBC's ini cache: the heap stays flat over thousands of connects
+# (tp-handle-churn), and a dangling statement never reaches its driver.
+check_PROGRAMS += tests/odbc-stub/tp-handle-churn
+tests_odbc_stub_tp_handle_churn_SOURCES = tests/odbc-stub/handle-churn.c
+tests_odbc_stub_tp_handle_churn_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_odbc_stub_tp_handle_churn_LDADD = -ldl
+# its time() stops unixODBC's cache from expiring (handle-churn.c)
+tests_odbc_stub_tp_handle_churn_LDFLAGS = -export-dynamic
+TESTS += tests/t0641-odbc-churn.t
+EXTRA_DIST += tests/t0641-odbc-churn.t

@@ -16,12 +16,42 @@
 
 #define STUB_EXPORT __attribute__((visibility("default")))
 
+/*
+ * A statement or descriptor is on its connection's list (kids), and goes
+ * with it at SQLDisconnect and SQLFreeHandle, as in a real driver.
+ */
 struct stub {
 	SQLSMALLINT type;
 	char state[6];
 	char msg[256];
 	int has_diag;
+	struct stub *owner, *kids, *sib;
 };
+
+static void unlink_kid(struct stub *k)
+{
+	struct stub **p;
+
+	if (!k->owner)
+		return;
+	for (p = &k->owner->kids; *p; p = &(*p)->sib) {
+		if (*p == k) {
+			*p = k->sib;
+			break;
+		}
+	}
+	k->owner = NULL;
+}
+
+static void free_kids(struct stub *s)
+{
+	struct stub *k;
+
+	while ((k = s->kids)) {
+		s->kids = k->sib;
+		free(k);
+	}
+}
 
 static void logf_(const char *what, const char *s)
 {
@@ -95,6 +125,11 @@ STUB_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT t, SQLHANDLE in,
 	if (!s)
 		return SQL_ERROR;
 	s->type = t;
+	if ((t == SQL_HANDLE_STMT || t == SQL_HANDLE_DESC) && in) {
+		s->owner = in;
+		s->sib = s->owner->kids;
+		s->owner->kids = s;
+	}
 	*out = s;
 	log_num("alloc ", t, 0);
 	return SQL_SUCCESS;
@@ -103,6 +138,8 @@ STUB_EXPORT SQLRETURN SQL_API SQLAllocHandle(SQLSMALLINT t, SQLHANDLE in,
 STUB_EXPORT SQLRETURN SQL_API SQLFreeHandle(SQLSMALLINT t, SQLHANDLE h)
 {
 	log_num("free ", t, 0);
+	unlink_kid(h);
+	free_kids(h);
 	free(h);
 	return SQL_SUCCESS;
 }
@@ -261,6 +298,7 @@ STUB_EXPORT SQLRETURN SQL_API SQLDriverConnectW(SQLHDBC h, SQLHWND w,
 STUB_EXPORT SQLRETURN SQL_API SQLDisconnect(SQLHDBC h)
 {
 	logf_("disconnect", "");
+	free_kids(h);
 	return SQL_SUCCESS;
 }
 
