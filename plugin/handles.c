@@ -148,6 +148,7 @@ out:
 struct map_node {
 	SQLHANDLE h;
 	struct px_backend *be;
+	struct px_wd *wd;	/* a statement's SQL_C_WCHAR binds (wdata.c) */
 	struct map_node *next;
 };
 static struct map_node *map[MAP_BUCKETS];
@@ -173,6 +174,7 @@ void px_handle_put(SQLHANDLE h, struct px_backend *be)
 			break;
 	if (!n && (n = malloc(sizeof(*n)))) {
 		n->h = h;
+		n->wd = NULL;
 		n->next = map[b];
 		map[b] = n;
 	}
@@ -189,11 +191,24 @@ void px_handle_drop(SQLHANDLE h)
 	for (p = &map[bucket(h)]; (n = *p); p = &n->next) {
 		if (n->h == h) {
 			*p = n->next;
+			px_wd_free(n->wd);
 			free(n);
 			break;
 		}
 	}
 	pthread_mutex_unlock(&map_lock);
+}
+
+struct px_wd **px_handle_wd(SQLHANDLE h)
+{
+	struct map_node *n;
+
+	pthread_mutex_lock(&map_lock);
+	for (n = map[bucket(h)]; n; n = n->next)
+		if (n->h == h)
+			break;
+	pthread_mutex_unlock(&map_lock);
+	return n ? &n->wd : NULL;
 }
 
 struct px_backend *px_handle_be(SQLHANDLE h)
