@@ -3,14 +3,15 @@
  * for unixODBC (SQLWCHAR is 2-byte UTF-16) and for iODBC (with
  * SQL_WCHART_CONVERT, SQLWCHAR is wchar_t: 4-byte UTF-32).
  *
- *   tp-wchar-data CONNSTR TABLE
+ *   tp-wchar-data CONNSTR TABLE [converted]
  *
  * Creates TABLE (id int, name text), inserts non-ASCII names through
  * SQLBindParameter SQL_C_WCHAR (one at a time with SQL_NTS and with byte
  * lengths, a NULL, then an array of 3 by column and by row), reads them
  * back through SQLBindCol SQL_C_WCHAR (one row, a row array of 3 by
  * column, by row with a bind offset, cut values) and checks every code
- * unit and indicator. Prints "ok: ..." or "FAIL: ..." per check; exit 0
+ * unit and indicator; with 'converted' (the hook converts for this
+ * target), that what it does not convert fails with HYC00. Prints "ok: ..." or "FAIL: ..." per check; exit 0
  * when every check passed.
  */
 #include <stdint.h>
@@ -308,6 +309,7 @@ static void read_cut(const char *table)
 	SQLWCHAR cells[3][4], want[W_MAX];
 	SQLLEN inds[3];
 	SQLRETURN rc;
+	char sql[200];
 	int i;
 
 	if (select_ids(table, "id = 1") ||
@@ -345,7 +347,81 @@ static void read_cut(const char *table)
 	      "cut array: a value that fits is whole", (long)cells[2][0],
 	      0x6771);
 	SQLFreeStmt(stmt, SQL_UNBIND);
+	/* longer than any copy the hook keeps: measured whole */
+	SQLFreeStmt(stmt, SQL_CLOSE);
+	snprintf(sql, sizeof(sql), "select repeat(name, 7) from %s where id "
+		 "in (1, 2, 3) order by id", table);
+	if (exec_w(sql) ||
+	    run(SQLBindCol(stmt, 1, SQL_C_WCHAR, cells, sizeof(cells[0]),
+			   inds), "SQLBindCol long"))
+		return;
+	rc = SQLFetch(stmt);
+	check(rc == SQL_SUCCESS_WITH_INFO, "long: SQL_SUCCESS_WITH_INFO",
+	      rc, SQL_SUCCESS_WITH_INFO);
+	for (i = 0; i < 3; i++) {
+		size_t k = strlen(names[i]), n, j;
+
+		for (j = 0; j < 7; j++)
+			memcpy(sql + j * k, names[i], k);
+		sql[7 * k] = 0;
+		n = widen(sql, want, W_MAX) / 7;
+		check(inds[i] == (SQLLEN)(7 * n * sizeof(SQLWCHAR)),
+		      "long: each indicator the whole length",
+		      (long)inds[i], (long)(7 * n * sizeof(SQLWCHAR)));
+		check(memcmp(cells[i], want, 3 * sizeof(SQLWCHAR)) == 0 &&
+		      cells[i][3] == 0, "long: the first three characters",
+		      (long)cells[i][0], (long)want[0]);
+	}
+	SQLFreeStmt(stmt, SQL_UNBIND);
 	SQLSetStmtAttr(stmt, SQL_ATTR_ROW_ARRAY_SIZE, (SQLPOINTER)1, 0);
+}
+
+/* what is not converted fails with HYC00, never with wrong data */
+static void refusals(const char *table)
+{
+	SQLWCHAR cell[W_MAX] = { 'x', 0 };
+	SQLLEN ind = SQL_DATA_AT_EXEC;
+	SQLHDESC ard = NULL;
+	SQLRETURN rc;
+	char sql[160];
+
+	rc = SQLBindParameter(stmt, 1, SQL_PARAM_OUTPUT, SQL_C_WCHAR,
+			      SQL_WVARCHAR, 40, 0, cell, sizeof(cell), &ind);
+	check(rc == SQL_ERROR && state_is("HYC00"),
+	      "refused: a SQL_C_WCHAR output parameter", rc, SQL_ERROR);
+	SQLFreeStmt(stmt, SQL_CLOSE);
+	snprintf(sql, sizeof(sql), "select name from %s where id = ?", table);
+	{
+		SQLWCHAR w[160];
+
+		widen(sql, w, 160);
+		rc = SQLPrepareW(stmt, w, SQL_NTS);
+	}
+	if (run(rc, "SQLPrepareW") ||
+	    run(SQLBindParameter(stmt, 1, SQL_PARAM_INPUT, SQL_C_WCHAR,
+				 SQL_WVARCHAR, 40, 0, cell, sizeof(cell),
+				 &ind), "bind at execution"))
+		return;
+	rc = SQLExecute(stmt);
+	check(rc == SQL_ERROR && state_is("HYC00"),
+	      "refused: SQL_C_WCHAR data at execution", rc, SQL_ERROR);
+	SQLFreeStmt(stmt, SQL_RESET_PARAMS);
+	if (select_ids(table, "id = 1") ||
+	    run(SQLGetStmtAttr(stmt, SQL_ATTR_APP_ROW_DESC, &ard, 0, NULL),
+		"the ARD") ||
+	    run(SQLSetDescField(ard, 1, SQL_DESC_CONCISE_TYPE,
+				(SQLPOINTER)SQL_C_WCHAR, 0), "ARD type") ||
+	    run(SQLSetDescField(ard, 1, SQL_DESC_OCTET_LENGTH,
+				(SQLPOINTER)sizeof(cell), 0), "ARD length") ||
+	    run(SQLSetDescField(ard, 1, SQL_DESC_DATA_PTR, cell, 0),
+		"ARD data"))
+		return;
+	rc = SQLFetch(stmt);
+	check(rc == SQL_ERROR && state_is("HYC00"),
+	      "refused: SQL_C_WCHAR bound through the descriptor", rc,
+	      SQL_ERROR);
+	check(cell[0] == 'x', "refused: the buffer untouched", cell[0], 'x');
+	SQLFreeStmt(stmt, SQL_UNBIND);
 }
 
 int main(int argc, char **argv)
@@ -356,8 +432,9 @@ int main(int argc, char **argv)
 	char sql[200];
 	int connected = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: tp-wchar-data CONNSTR TABLE\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: tp-wchar-data CONNSTR TABLE "
+			"[converted]\n");
 		return 2;
 	}
 	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE,
@@ -391,6 +468,8 @@ int main(int argc, char **argv)
 	read_single(argv[2]);
 	read_arrays(argv[2]);
 	read_cut(argv[2]);
+	if (argc == 4)
+		refusals(argv[2]);
 	SQLFreeHandle(SQL_HANDLE_STMT, stmt);
 out:
 	if (connected)
