@@ -212,7 +212,8 @@ PX_EXPORT SQLRETURN SQL_API name params \
 	px_wctx_init(&x, be->name, be->aname); \
 	ret = px_wd_begin(&px_call, h, be, what, &x); \
 	if (ret == SQL_SUCCESS) \
-		ret = px_wd_end(&px_call, px_w_##name(&x, PX_EXPAND names), &x); \
+		ret = px_wd_end(&px_call, \
+				px_w_##name(&x, PX_EXPAND names), &x); \
 	px_stmt_note(h, &x); \
 out: \
 	return ret; \

@@ -41,7 +41,7 @@ wchar_row () {
 	esac
 	# unixODBC and psqlodbcw.so: UTF-16 both sides, passed through
 	test "$1$2" = unixODBCW && _conv= _ok=42
-	test_expect_success "$1 ($_units-byte SQLWCHAR), psqlodbc$_drv.so: SQL_C_WCHAR parameters and bound columns" "
+	test_expect_success "$1 ($_units-byte), psqlodbc$_drv.so: bound SQL_C_WCHAR" "
 		if ! { $_run DSN=tp$_drv $_t $_conv &&
 			test_grep '^sqlwchar: $_units bytes' out &&
 			test_grep ! '^FAIL' out &&

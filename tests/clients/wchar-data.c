@@ -11,8 +11,8 @@
  * back through SQLBindCol SQL_C_WCHAR (one row, a row array of 3 by
  * column, by row with a bind offset, cut values) and checks every code
  * unit and indicator; with 'converted' (the hook converts for this
- * target), that what it does not convert fails with HYC00. Prints "ok: ..." or "FAIL: ..." per check; exit 0
- * when every check passed.
+ * target), that what it does not convert fails with HYC00. Prints
+ * "ok: ..." or "FAIL: ..." per check; exit 0 when every check passed.
  */
 #include <stdint.h>
 #include <stdio.h>
