@@ -37,15 +37,15 @@ static void gd_drop(void)
 }
 
 /* any other call on the statement (SQLFetch...) ends a partial read */
-static void gd_forget(SQLHSTMT h)
+void px_gd_forget(SQLHSTMT h)
 {
 	if (gd.h == h && h)
 		gd_drop();
 }
 
 /* the whole value from the target in encoding to; 1 NULL, 0, or -1 */
-static int gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
-		    int to, SQLRETURN *rc, void **out, size_t *units)
+int px_gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c, int to,
+		SQLRETURN *rc, void **out, size_t *units)
 {
 	SQLSMALLINT type = to == PX_ENC_UTF8 ? SQL_C_CHAR : SQL_C_WCHAR;
 	size_t size = 4096, used = 0, grow;
@@ -101,24 +101,6 @@ out:
 	return ret;
 }
 
-/* S: the real driver's own statement or descriptor handle */
-#define PX_FWD_S(name, params, args) \
-PX_EXPORT SQLRETURN SQL_API name params \
-{ \
-	struct px_backend *be = px_handle_be(h); \
-	SQLRETURN ret = SQL_INVALID_HANDLE; \
-	\
-	if (!be || !h) \
-		goto out; \
-	gd_forget(h); \
-	ret = SQL_ERROR; \
-	if (!be->name) \
-		goto out; \
-	ret = be->name(h PX_EXPAND args); \
-out: \
-	return ret; \
-}
-
 /* C: the hook's connection handle, forwarded to the real one */
 #define PX_FWD_C(name, params, args) \
 PX_EXPORT SQLRETURN SQL_API name params \
@@ -143,6 +125,38 @@ out: \
 	return ret; \
 }
 
+/*
+ * S: the real driver's own statement or descriptor handle; E, F: the
+ * same with the statement's SQL_C_WCHAR binds converted (wdata.c)
+ */
+#define PX_FWD_WD(name, params, args, what) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_backend *be = px_handle_be(h); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wdcall px_call; \
+	struct px_wctx x; \
+	\
+	if (!be || !h) \
+		goto out; \
+	px_gd_forget(h); \
+	ret = SQL_ERROR; \
+	if (!be->name) \
+		goto out; \
+	memset(&x, 0, sizeof(x)); \
+	if (px_wd_begin(&px_call, h, be, what, &x) == SQL_SUCCESS) \
+		ret = px_wd_end(&px_call, be->name(h PX_EXPAND args), &x); \
+	if (what != PX_WD_NONE) \
+		px_stmt_note(h, &x); \
+out: \
+	return ret; \
+}
+#define PX_FWD_S(name, params, args) \
+	PX_FWD_WD(name, params, args, PX_WD_NONE)
+#define PX_FWD_E(name, params, args) \
+	PX_FWD_WD(name, params, args, PX_WD_EXEC)
+#define PX_FWD_F(name, params, args) \
+	PX_FWD_WD(name, params, args, PX_WD_FETCH)
 #define PX_FWD_H(name, params, args)
 #define PX_FWD_W(name, params, args)
 
@@ -157,23 +171,6 @@ out: \
  * connection's diagnostics, or for a statement or descriptor handle of
  * the real driver into this thread's note (px_stmt_note()).
  */
-#define PX_WEXP_S(name, aname, params, names) \
-PX_EXPORT SQLRETURN SQL_API name params \
-{ \
-	struct px_backend *be = px_handle_be(h); \
-	SQLRETURN ret = SQL_INVALID_HANDLE; \
-	struct px_wctx x; \
-	\
-	if (!be || !h) \
-		goto out; \
-	gd_forget(h); \
-	px_wctx_init(&x, be->name, be->aname); \
-	ret = px_w_##name(&x, PX_EXPAND names); \
-	px_stmt_note(h, &x); \
-out: \
-	return ret; \
-}
-
 #define PX_WEXP_C(name, aname, params, names) \
 PX_EXPORT SQLRETURN SQL_API name params \
 { \
@@ -200,6 +197,32 @@ out: \
 	return ret; \
 }
 
+/* S, and E with the statement's SQL_C_WCHAR parameters converted first */
+#define PX_WEXP_WD(name, aname, params, names, what) \
+PX_EXPORT SQLRETURN SQL_API name params \
+{ \
+	struct px_backend *be = px_handle_be(h); \
+	SQLRETURN ret = SQL_INVALID_HANDLE; \
+	struct px_wdcall px_call; \
+	struct px_wctx x; \
+	\
+	if (!be || !h) \
+		goto out; \
+	px_gd_forget(h); \
+	px_wctx_init(&x, be->name, be->aname); \
+	ret = px_wd_begin(&px_call, h, be, what, &x); \
+	if (ret == SQL_SUCCESS) \
+		ret = px_wd_end(&px_call, \
+				px_w_##name(&x, PX_EXPAND names), &x); \
+	px_stmt_note(h, &x); \
+out: \
+	return ret; \
+}
+
+#define PX_WEXP_S(name, aname, params, names) \
+	PX_WEXP_WD(name, aname, params, names, PX_WD_NONE)
+#define PX_WEXP_E(name, aname, params, names) \
+	PX_WEXP_WD(name, aname, params, names, PX_WD_EXEC)
 #define PX_WEXP_H(name, aname, params, names)
 #define PX_WFN(kind, name, aname, params, names, strs, args) \
 	PX_WEXP_##kind(name, aname, params, names)
@@ -283,8 +306,7 @@ PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 	if (!be->SQLGetData)
 		goto out;
 	enc = px_dm_get(NULL)->wchar_enc;
-	to = be->SQLDriverConnectW || be->SQLExecDirectW ? PX_ENC_UTF16 :
-	     PX_ENC_UTF8;
+	to = px_target_wenc(be);
 	if (t != SQL_C_WCHAR || to == enc) {
 		if (gd.h == h)
 			gd_drop();
@@ -294,7 +316,7 @@ PX_EXPORT SQLRETURN SQL_API SQLGetData(SQLHSTMT h, SQLUSMALLINT c,
 	memset(&x, 0, sizeof(x));
 	if (gd.h != h || gd.col != c || !gd.buf) {
 		gd_drop();
-		r = gd_fetch(be, h, c, to, &ret, &raw, &units);
+		r = px_gd_fetch(be, h, c, to, &ret, &raw, &units);
 		if (r) {
 			if (r > 0 && ind)
 				*ind = SQL_NULL_DATA;
@@ -699,7 +721,7 @@ static SQLRETURN get_stmt_attr(SQLHSTMT h, SQLINTEGER a, SQLPOINTER v,
 		struct px_wctx x;
 
 		/* the W twin, or the A one of an ANSI-only target */
-		gd_forget(h);
+		px_gd_forget(h);
 		px_wctx_init(&x, be->SQLGetStmtAttrW, be->SQLGetStmtAttr);
 		ret = px_w_SQLGetStmtAttrW(&x, h, a, v, n, len);
 		px_stmt_note(h, &x);

@@ -160,6 +160,7 @@ struct px_hnode {
 	struct px_backend *be;
 	struct px_dbc *dbc;		/* the connection it was made on */
 	SQLHANDLE parent;		/* an implicit descriptor's statement */
+	struct px_wd *wd;		/* a statement's SQL_C_WCHAR binds */
 	struct px_hnode *next;		/* in its bucket */
 	struct px_hnode *sib, **sib_prev;	/* on dbc->handles */
 };
@@ -215,6 +216,7 @@ static void node_free(struct px_hnode *n)
 		*p = n->next;
 	own(n, NULL);
 	px_stmt_forget(n->h);
+	px_wd_free(n->wd);
 	free(n);
 }
 
@@ -238,6 +240,8 @@ static void put(SQLHANDLE h, struct px_backend *be, struct px_dbc *d,
 	} else if (n && !parent) {
 		/* a handle the driver made anew at an old address */
 		n->parent = NULL;
+		px_wd_free(n->wd);
+		n->wd = NULL;
 		own(n, d);
 	}
 	if (n)
@@ -292,6 +296,16 @@ void px_handle_drop_dbc(struct px_dbc *d)
 	while (d->handles)
 		node_free(d->handles);
 	pthread_mutex_unlock(&map_lock);
+}
+
+struct px_wd **px_handle_wd(SQLHANDLE h)
+{
+	struct px_hnode *n;
+
+	pthread_mutex_lock(&map_lock);
+	n = find(h, NULL);
+	pthread_mutex_unlock(&map_lock);
+	return n ? &n->wd : NULL;
 }
 
 struct px_backend *px_handle_be(SQLHANDLE h)

@@ -80,7 +80,7 @@ CLEANFILES += bench/odbc-connect$(EXEEXT)
 # with its C unit test, run under ASan in the sanitizer build.
 plugin_libtokenpass_odbc_la_SOURCES += plugin/attrs.h plugin/attrs.c \
 	plugin/convert.h plugin/convert.c plugin/dm.h plugin/dm.c \
-	plugin/spawn.h plugin/spawn.c
+	plugin/spawn.h plugin/spawn.c plugin/wdata.c
 EXTRA_DIST += plugin/wfuncs.def
 
 TP_PLUGIN_UNIT_TESTS = tests/unit/test-convert tests/unit/test-dm \
@@ -111,3 +111,16 @@ tests_odbc_stub_tp_attr_sweep_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
 tests_odbc_stub_tp_attr_sweep_LDADD = -ldl
 TESTS += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t
 EXTRA_DIST += tests/t0850-odbc-attrs.t tests/t0851-odbc-spawn.t
+
+# SQL_C_WCHAR bound columns and parameters (wdata.c): one client, built
+# for unixODBC (2-byte SQLWCHAR) and for iODBC (wchar_t, as tp-iodbc-w)
+check_PROGRAMS += tests/clients/tp-wchar-data tests/clients/tp-wchar-data-4
+tests_clients_tp_wchar_data_SOURCES = tests/clients/wchar-data.c
+tests_clients_tp_wchar_data_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS)
+tests_clients_tp_wchar_data_LDADD = $(ODBC_LIBS)
+tests_clients_tp_wchar_data_4_SOURCES = tests/clients/wchar-data.c
+tests_clients_tp_wchar_data_4_CPPFLAGS = $(AM_CPPFLAGS) $(ODBC_CFLAGS) \
+	-DSQL_WCHART_CONVERT
+tests_clients_tp_wchar_data_4_LDADD = -l:libiodbc.so.2
+TESTS += tests/t0852-wchar-data.t
+EXTRA_DIST += tests/t0852-wchar-data.t

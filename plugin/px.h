@@ -146,6 +146,12 @@ PX_HIDDEN void px_handle_put_desc(SQLHANDLE desc, SQLHANDLE stmt,
 PX_HIDDEN void px_handle_drop(SQLHANDLE h);
 PX_HIDDEN void px_handle_drop_dbc(struct px_dbc *d);
 PX_HIDDEN struct px_backend *px_handle_be(SQLHANDLE h);
+/*
+ * The SQL_C_WCHAR binds of statement h (wdata.c): the slot in h's entry,
+ * or NULL when h is unknown. Freed with the entry (px_wd_free).
+ */
+struct px_wd;
+PX_HIDDEN struct px_wd **px_handle_wd(SQLHANDLE h);
 /* replay the recorded attributes on a fresh real connection */
 PX_HIDDEN void px_dbc_replay(struct px_dbc *d);
 /* the environment's lock: its attributes and its real environment */
@@ -175,6 +181,49 @@ PX_HIDDEN int px_stmt_note_get(SQLHANDLE h, const char **state,
 PX_HIDDEN void px_stmt_forget(SQLHANDLE h);
 /* post what the conversion found (01004, HY001, HY090, IM001) on diag */
 PX_HIDDEN void px_wctx_post(const struct px_wctx *x, struct px_diag *diag);
+
+/*
+ * SQLGetData's reading of one whole value from the target in encoding
+ * to (entry.c): 0 with *out (px_enc_free) and *units, 1 for NULL, or -1
+ * with *rc; and the end of a partial read on h.
+ */
+PX_HIDDEN int px_gd_fetch(struct px_backend *be, SQLHSTMT h, SQLUSMALLINT c,
+			  int to, SQLRETURN *rc, void **out, size_t *units);
+PX_HIDDEN void px_gd_forget(SQLHSTMT h);
+
+/*
+ * wdata.c: SQL_C_WCHAR bound columns and input parameters converted when
+ * the target cannot serve the application's SQLWCHAR.
+ */
+/* the encoding of the target's SQL_C_WCHAR data: UTF-16, or UTF-8 */
+PX_HIDDEN int px_target_wenc(const struct px_backend *be);
+PX_HIDDEN void px_wd_free(struct px_wd *wd);
+enum { PX_WD_NONE, PX_WD_EXEC, PX_WD_FETCH };
+/* the row or parameter set: rows, bind type (0 by column), bind offset */
+struct px_wd_layout {
+	SQLULEN rows;
+	SQLLEN bind;
+	SQLLEN off;
+};
+struct px_wdcall {
+	SQLHSTMT h;
+	struct px_backend *be;
+	struct px_wd *wd;
+	int what, app, tgt, convert;
+	struct px_wd_layout l;
+};
+/*
+ * Around a call of kind what (PX_WD_EXEC: SQLExecute, SQLExecDirect(W);
+ * PX_WD_FETCH: the fetches): begin binds the target to converted copies
+ * (SQL_SUCCESS) or refuses (SQL_ERROR with x's state set); end converts
+ * the fetched rows and returns the call's code, SQL_SUCCESS_WITH_INFO
+ * and 01004 in x when a value was cut.
+ */
+PX_HIDDEN SQLRETURN px_wd_begin(struct px_wdcall *c, SQLHSTMT h,
+				struct px_backend *be, int what,
+				struct px_wctx *x);
+PX_HIDDEN SQLRETURN px_wd_end(struct px_wdcall *c, SQLRETURN ret,
+			      struct px_wctx *x);
 
 /* backend.c */
 /*
