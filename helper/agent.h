@@ -15,6 +15,15 @@
  *
  *   agent_pid=N
  *   agent_state=ready | locked | unavailable
+ *   agent_counts=served N waited N delegated N renewals N early N
+ *                full_reads N item_reads N items_read N
+ *                                      (since it started: gets answered
+ *                                      from the cache, that waited for a
+ *                                      renewal, handed to 'tokenpass get';
+ *                                      renewals started, of them before
+ *                                      the token's end; reads of the whole
+ *                                      keyring, of single items, and the
+ *                                      items read in all)
  *   credential=HOST<TAB>USER<TAB>DSN<TAB>LAST<TAB>NEXT    (Unix seconds;
  *                                      LAST: its last renewal by anyone,
  *                                      NEXT: the agent's next, 0: none)

@@ -322,6 +322,9 @@ void agent_job_renew(const struct agent_entry *e)
 	if (left > 86400)
 		left = 86400;
 	snprintf(margin, sizeof(margin), "%lld", left);
+	agent.count.renewals++;
+	if (!e->expires || tp_now() < e->expires)
+		agent.count.early++;
 	j = spawn(JOB_RENEW, args, -1, 0, e->kind == RECORD_OAUTH ? margin :
 		  NULL);
 	set_key(j, e);
