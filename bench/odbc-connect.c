@@ -7,9 +7,10 @@
  * applications do.
  * A string "@FILE" is read from FILE (keeps a password out of argv).
  * Opens and closes N connections (after 5 to warm up) with the plain
- * string first, then with the hook's; prints the median and mean of each,
- * the resident memory (VmRSS) that loading the hook added, and, given a
- * helper, the median time of one 'HELPER get' spawned as the hook does.
+ * string and the hook's in turn (and, given a helper, spawns one
+ * 'HELPER get' as the hook does after each pair); prints the median of
+ * each, of the hook's extra time per pair, and of that minus the get, and
+ * the resident memory (VmRSS) that loading the hook added.
  */
 #include <sql.h>
 #include <sqlext.h>
@@ -104,31 +105,6 @@ static int connect_once(SQLHENV env, const char *cs, double *ms)
 	return 0;
 }
 
-static int run(SQLHENV env, const char *what, const char *cs, int n,
-	       double *median)
-{
-	double *t = calloc((size_t)n, sizeof(*t)), sum = 0, dummy;
-	int i;
-
-	if (!t)
-		return -1;
-	for (i = 0; i < 5; i++)
-		if (connect_once(env, cs, &dummy))
-			return -1;
-	for (i = 0; i < n; i++) {
-		if (connect_once(env, cs, &t[i]))
-			return -1;
-		sum += t[i];
-	}
-	qsort(t, (size_t)n, sizeof(*t), cmp);
-	*median = t[n / 2];
-	printf("%-6s connects: %d  median %.3f ms  mean %.3f ms  "
-	       "min %.3f ms  max %.3f ms\n", what, n, *median, sum / n, t[0],
-	       t[n - 1]);
-	free(t);
-	return 0;
-}
-
 /* one 'helper get' as the hook runs it: posix_spawn, request on stdin */
 static double helper_once(const char *helper, const char *req)
 {
@@ -180,12 +156,66 @@ static char *arg_string(char *a)
 	return buf;
 }
 
+static double median(double *t, int n)
+{
+	qsort(t, (size_t)n, sizeof(*t), cmp);
+	return t[n / 2];
+}
+
+/*
+ * Plain, hook and (given a helper) one 'HELPER get' in turn, n times
+ * after 5 to warm up: each pair meets the same moment of the machine and
+ * the server, so the median of the differences holds where two medians
+ * taken a minute apart would not.
+ */
+static int run(SQLHENV env, const char *hook_cs, const char *plain_cs,
+	       const char *helper, const char *req, int n)
+{
+	double *t = calloc((size_t)n * 5, sizeof(*t)), x;
+	double *plain = t, *hook = t + n, *get = t + 2 * n, *diff = t + 3 * n;
+	double *own = t + 4 * n;
+	int i, ret = -1;
+
+	if (!t)
+		return -1;
+	for (i = 0; i < 5; i++)
+		if (connect_once(env, plain_cs, &x) ||
+		    connect_once(env, hook_cs, &x))
+			goto out;
+	for (i = 0; i < n; i++) {
+		if (connect_once(env, plain_cs, &plain[i]) ||
+		    connect_once(env, hook_cs, &hook[i]))
+			goto out;
+		get[i] = helper ? helper_once(helper, req) : 0;
+		if (get[i] < 0)
+			goto out;
+		diff[i] = hook[i] - plain[i];
+		own[i] = diff[i] - get[i];
+	}
+	printf("plain  connects: %d  median %.3f ms\n", n, median(plain, n));
+	printf("hook   connects: %d  median %.3f ms\n", n, median(hook, n));
+	printf("added by the hook: %.3f ms per connect (median of %d "
+	       "interleaved pairs)\n", median(diff, n), n);
+	if (helper) {
+		printf("one 'tokenpass get': median %.3f ms over %d runs\n",
+		       median(get, n), n);
+		printf("hook overhead minus one get: %.3f ms (median of each "
+		       "pair's; target <= 1 ms)\n", median(own, n));
+	}
+	ret = 0;
+out:
+	free(t);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	double hook, plain, *h;
+	const char *conn, *helper = NULL;
+	char req[1024] = "";
 	long rss0, rss1;
 	SQLHENV env;
-	int n = 200, opt, i;
+	double x;
+	int n = 200, opt, dlen = 0;
 
 	while ((opt = getopt(argc, argv, "wn:")) != -1) {
 		if (opt == 'w')
@@ -202,27 +232,9 @@ int main(int argc, char **argv)
 	}
 	if (n < 1)
 		return 2;
-	SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
-	SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
-	if (run(env, "plain", arg_string(argv[optind + 1]), n, &plain))
-		return 1;
-	rss0 = rss_kib();
-	if (connect_once(env, argv[optind], &hook))
-		return 1;
-	rss1 = rss_kib();
-	if (run(env, "hook", argv[optind], n, &hook))
-		return 1;
-	printf("added by the hook: %.3f ms per connect (median)\n",
-	       hook - plain);
-	printf("VmRSS added by loading the hook and its first connect: "
-	       "%ld KiB (%ld -> %ld KiB)\n", rss1 - rss0, rss0, rss1);
+	conn = argv[optind];
 	if (argc - optind == 5) {
-		char req[1024];
-		int m = n < 100 ? n : 100;
-
-		const char *conn = argv[optind];
-		int dlen = 0;
-
+		helper = argv[optind + 2];
 		/* the request exactly as the hook sends it, dsn= included */
 		if (!strncasecmp(conn, "DSN=", 4))
 			dlen = (int)strcspn(conn + 4, ";");
@@ -230,19 +242,19 @@ int main(int argc, char **argv)
 			 "protocol=https\nhost=%s\nusername=%s\n%s%.*s%s\n",
 			 argv[optind + 3], argv[optind + 4],
 			 dlen ? "dsn=" : "", dlen, conn + 4, dlen ? "\n" : "");
-		h = calloc((size_t)m, sizeof(*h));
-		if (!h)
-			return 1;
-		for (i = 0; i < m; i++)
-			if ((h[i] = helper_once(argv[optind + 2], req)) < 0)
-				return 1;
-		qsort(h, (size_t)m, sizeof(*h), cmp);
-		printf("one 'tokenpass get': median %.3f ms over %d runs\n",
-		       h[m / 2], m);
-		printf("hook overhead minus one get: %.3f ms (target <= 1 ms)"
-		       "\n", hook - plain - h[m / 2]);
-		free(h);
 	}
+	SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
+	SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
+	if (connect_once(env, arg_string(argv[optind + 1]), &x))
+		return 1;
+	rss0 = rss_kib();
+	if (connect_once(env, conn, &x))
+		return 1;
+	rss1 = rss_kib();
+	if (run(env, conn, arg_string(argv[optind + 1]), helper, req, n))
+		return 1;
+	printf("VmRSS added by loading the hook and its first connect: "
+	       "%ld KiB (%ld -> %ld KiB)\n", rss1 - rss0, rss0, rss1);
 	SQLFreeHandle(SQL_HANDLE_ENV, env);
 	return 0;
 }

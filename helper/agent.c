@@ -316,6 +316,22 @@ static int is_item(const char *path)
 	return p && strchr(p + 1, '/') && !strchr(strchr(p + 1, '/') + 1, '/');
 }
 
+/* PropertiesChanged (s a{sv} as) with Locked = true? */
+static int says_locked(const char *member, GVariant *params)
+{
+	GVariant *changed;
+	gboolean locked = FALSE;
+
+	if (strcmp(member, "PropertiesChanged") ||
+	    !g_variant_is_of_type(params, G_VARIANT_TYPE("(sa{sv}as)")))
+		return 0;
+	changed = g_variant_get_child_value(params, 1);
+	if (!g_variant_lookup(changed, "Locked", "b", &locked))
+		locked = FALSE;
+	g_variant_unref(changed);
+	return locked;
+}
+
 /* anything the Secret Service says may change what it holds */
 static void on_signal(GDBusConnection *bus, const char *sender,
 		      const char *path, const char *iface, const char *member,
@@ -331,6 +347,10 @@ static void on_signal(GDBusConnection *bus, const char *sender,
 			return;
 		/* a new Secret Service: a new session with it */
 		agent_cache_reload_reset();
+		return;
+	}
+	if (says_locked(member, params)) {
+		agent_cache_locked();
 		return;
 	}
 	if ((!strcmp(member, "ItemCreated") || !strcmp(member, "ItemChanged") ||

@@ -240,6 +240,7 @@ struct load {
 	struct key *k;		/* thread: the keys they name, once each */
 	size_t nk;
 	unsigned long items;	/* items read */
+	unsigned locks;		/* lock_count when the load began */
 };
 
 struct renewed {
@@ -255,6 +256,7 @@ static struct pend *pending;
 static size_t npending;
 /* path -> "host\tuser\tdsn" of the items the agent saw by path */
 static GHashTable *paths;
+static unsigned lock_count;
 static struct renewed *renewals;
 /* "sync" requests: answered once a load that began after them is done */
 static struct agent_client *sync_waiters, *sync_next;
@@ -481,6 +483,11 @@ static void load_apply(struct load *l)
 	time_t now = tp_now();
 	size_t i;
 
+	if (l->locks != lock_count) {
+		/* read before a lock: its secrets must not come back */
+		full_wanted = load_again = 1;
+		return;
+	}
 	if (l->locked == 1) {
 		if (agent.state != AGENT_LOCKED)
 			tp_warn("agent: the keyring is locked; every token "
@@ -597,6 +604,7 @@ static void start_load(void)
 	l = xcalloc(1, sizeof(*l));
 	l->list = (struct keyring_list)KEYRING_LIST_INIT;
 	l->reset = reset_wanted;
+	l->locks = lock_count;
 	l->full = full_wanted || agent.state != AGENT_READY;
 	if (l->full) {
 		sync_waiters = sync_next;
@@ -612,6 +620,17 @@ static void start_load(void)
 		g_hash_table_remove_all(paths);
 	reset_wanted = full_wanted = 0;
 	loader = g_thread_new("agent-load", load_run, l);
+}
+
+void agent_cache_locked(void)
+{
+	lock_count++;
+	if (agent.state != AGENT_LOCKED)
+		tp_warn("agent: the keyring is locked; every token "
+			"is forgotten until it unlocks");
+	agent_cache_forget();
+	agent.state = AGENT_LOCKED;
+	agent_cache_reload();
 }
 
 void agent_cache_reload_reset(void)

@@ -91,6 +91,11 @@ int agent_cache_loading(void);
 /* Answer c once the agent has read the keyring again (agent.h: sync). */
 void agent_cache_sync(struct agent_client *c);
 void agent_cache_forget(void);
+/*
+ * The keyring says it locked: forget every secret now, not after the
+ * reload, and drop what a load begun before the lock brings back.
+ */
+void agent_cache_locked(void);
 void agent_cache_handle(struct agent_client *c);
 void agent_cache_status(struct agent_client *c);
 /* Re-arm the renewal timer; start the renewals that are due. */

@@ -50,7 +50,22 @@ keyring_lock () {
 		--method org.freedesktop.Secret.Service.Lock \
 		"[objectpath '/org/freedesktop/secrets/collection/login']" \
 		>/dev/null &&
-	keyring_is_locked
+	keyring_is_locked &&
+	keyring_agent_follows locked
+}
+
+# With an agent running (TP_AGENT=1), wait until it has seen the keyring's
+# signal: its answers follow within a second (agent.h), not at once.
+keyring_agent_follows () {
+	test -n "${AGENT_PID:-}" || return 0
+	for i in $(seq 50)
+	do
+		agent_status 2>/dev/null | grep -q "^agent_state=$1\$" &&
+			return 0
+		sleep 0.1
+	done
+	echo >&2 "keyring: the agent did not see the keyring become $1"
+	return 1
 }
 
 keyring_is_locked () {
