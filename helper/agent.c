@@ -45,6 +45,7 @@ static long idle_timeout;
 static gint64 last_activity;
 static int clients;
 static guint reload_src;
+static uid_t my_uid;			/* getuid() once, not per client */
 
 void agent_touch(void)
 {
@@ -149,7 +150,6 @@ static void dispatch(struct agent_client *c)
 	if (c->timer)
 		g_source_remove(c->timer);
 	c->timer = 0;
-	shutdown(c->fd, SHUT_RD);
 	if (c->len >= 20 && !memcmp(c->buf, "tokenpass_op=status\n", 20))
 		agent_cache_status(c);
 	else if (c->len >= 18 && !memcmp(c->buf, "tokenpass_op=sync\n", 18))
@@ -200,8 +200,11 @@ static int client_read(struct agent_client *c)
 		}
 		c->len += (size_t)n;
 		c->buf[c->len] = '\0';
+		/* the blank line ends it: no second call to hear EAGAIN */
+		if (request_done(c))
+			return 1;
 	}
-	return request_done(c);
+	return 0;
 }
 
 static gboolean on_client_in(gint fd, GIOCondition cond, gpointer data)
@@ -253,7 +256,7 @@ static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 		if (c < 0)
 			break;
 		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) ||
-		    cred.uid != getuid()) {
+		    cred.uid != my_uid) {
 			tp_warn("agent: refused a client of uid %ld (pid %ld)",
 				(long)cred.uid, (long)cred.pid);
 			close(c);
@@ -608,6 +611,7 @@ int cmd_agent(const struct tp_args *a)
 	}
 	self[n] = '\0';
 	agent.self = xstrdup(self);
+	my_uid = getuid();
 	signal(SIGPIPE, SIG_IGN);
 
 	listen_fd = headless ? -1 : activated_socket();
