@@ -31,7 +31,9 @@
  *
  * and "tokenpass_op=sync" is answered (tokenpass_exit=0) once the agent
  * has read the keyring again: a command that changed the keyring sends
- * it, so that its next get sees the change (read your own writes).
+ * it, so that its next get sees the change (read your own writes). With
+ * "host=", "username=" and "dsn=" lines after it, the agent reads that
+ * credential alone again before it answers.
  */
 #ifndef AGENT_H
 #define AGENT_H
@@ -61,5 +63,8 @@ int agent_client_report(FILE *out, const char *prefix, int quiet);
  * running agent has read it again. Nothing when no agent answers.
  */
 void agent_client_sync(void);
+/* The same after a change to (host, user, dsn) alone: a cheaper read. */
+void agent_client_sync_key(const char *host, const char *user,
+			   const char *dsn);
 
 #endif

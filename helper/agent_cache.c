@@ -240,6 +240,7 @@ struct load {
 	struct key *k;		/* thread: the keys they name, once each */
 	size_t nk;
 	unsigned long items;	/* items read */
+	struct agent_client *waiters;	/* syncs it answers */
 	unsigned locks;		/* lock_count when the load began */
 };
 
@@ -258,8 +259,11 @@ static size_t npending;
 static GHashTable *paths;
 static unsigned lock_count;
 static struct renewed *renewals;
-/* "sync" requests: answered once a load that began after them is done */
-static struct agent_client *sync_waiters, *sync_next;
+/*
+ * "sync" requests: answered once a load that began after them is done; a
+ * sync that names its credential waits for a read of that one alone
+ */
+static struct agent_client *sync_next, *sync_next_key;
 
 static void pend_release(struct pend *p)
 {
@@ -553,6 +557,7 @@ static void start_load(void);
 static gboolean load_done(gpointer data)
 {
 	struct load *l = g_thread_join(loader);
+	struct agent_client *w = l->waiters;
 	int full = l->full;
 	size_t i;
 
@@ -564,10 +569,10 @@ static gboolean load_done(gpointer data)
 	free(l->k);
 	pends_free(l->p, l->np);
 	free(l);
-	while (full && sync_waiters) {
-		struct agent_client *c = sync_waiters;
+	while (w) {
+		struct agent_client *c = w;
 
-		sync_waiters = c->next_wait;
+		w = c->next_wait;
 		c->next_wait = NULL;
 		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
 	}
@@ -606,9 +611,17 @@ static void start_load(void)
 	l->reset = reset_wanted;
 	l->locks = lock_count;
 	l->full = full_wanted || agent.state != AGENT_READY;
+	/* the syncs it answers: a full read answers every one */
+	l->waiters = sync_next_key;
+	sync_next_key = NULL;
 	if (l->full) {
-		sync_waiters = sync_next;
-		sync_next = NULL;
+		while (sync_next) {
+			struct agent_client *c = sync_next;
+
+			sync_next = c->next_wait;
+			c->next_wait = l->waiters;
+			l->waiters = c;
+		}
 		pends_free(pending, npending);
 	} else {
 		l->p = pending;
@@ -696,11 +709,43 @@ void agent_cache_reload_items(void)
 	start_load();
 }
 
+/* the value of "key=" in the request's lines, NULL when none */
+static char *request_value(const struct agent_client *c, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = c->buf, *end = c->buf + c->len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) > kl && !memcmp(p, key, kl) &&
+		    p[kl] == '=')
+			return xstrndup(p + kl + 1, (size_t)(nl - p - kl - 1));
+	}
+	return NULL;
+}
+
 void agent_cache_sync(struct agent_client *c)
 {
-	c->next_wait = sync_next;
-	sync_next = c;
-	agent_cache_reload();
+	char *host = request_value(c, "host");
+	char *user = request_value(c, "username");
+	char *dsn = request_value(c, "dsn");
+
+	if (host && user) {
+		/* a command that changed this credential alone */
+		c->next_wait = sync_next_key;
+		sync_next_key = c;
+		queue(NULL, host, user, dsn ? dsn : "");
+		start_load();
+	} else {
+		c->next_wait = sync_next;
+		sync_next = c;
+		agent_cache_reload();
+	}
+	free(host);
+	free(user);
+	free(dsn);
 }
 
 int agent_cache_loading(void)

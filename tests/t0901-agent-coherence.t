@@ -143,9 +143,24 @@ test_expect_success 'one item changed among 40: only that item is read again' '
 	test "$(agent_count item_reads)" -gt "$reads"
 '
 
+test_expect_success 'a sync that names its credential reads that one alone' '
+	full=$(agent_count full_reads) &&
+	test -n "$full" &&
+	store_by_hand a.example.com U1 tok-fifth &&
+	printf "tokenpass_op=sync\nhost=a.example.com\nusername=U1\ndsn=\n\n" \
+		>sync-req &&
+	agent_request sync-req >sync-ans &&
+	test_grep "^tokenpass_exit=0\$" sync-ans &&
+	# read your own writes: the next get has it, no waiting
+	tp_request a.example.com U1 &&
+	tp_run got got.err tokenpass get &&
+	has_password tok-fifth &&
+	test "$(agent_count full_reads)" = "$full"
+'
+
 test_expect_success 'nothing secret in the agent log' '
 	! grep -e tok-first -e tok-second -e tok-third -e tok-new -e tok-many \
-		-e tok-fourth \
+		-e tok-fourth -e tok-fifth \
 		"$TRASH/agent.log"
 '
 

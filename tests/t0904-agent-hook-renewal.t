@@ -66,8 +66,10 @@ test_expect_success "$CONNECTS connects over $SECONDS_RUN s: renewals ahead of t
 			echo "connect $n failed:"; cat isql.out; return 1; }
 		n=$((n + 1))
 		# spread the rest over the time that is left
-		sleep $(awk "BEGIN { d = ($end - $(date +%s)) / \
-			($CONNECTS - $n + 1) - 0.1; print d > 0 ? d : 0 }")
+		left=$((CONNECTS - n)) &&
+		test $left -gt 0 || left=1
+		sleep $(awk "BEGIN { d = ($end - $(date +%s)) / $left - 0.1;
+			print (d > 0 ? d : 0) }")
 	done &&
 	renewals=$(tokenserver_count refresh_token) &&
 	own=$(grep -c "^renewed the token of" "$TRASH/agent.log") &&
