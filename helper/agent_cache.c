@@ -754,7 +754,7 @@ int agent_cache_loading(void)
 }
 
 void agent_cache_renewed(const char *host, const char *user, const char *dsn,
-			 int code)
+			 int code, time_t updated)
 {
 	struct agent_entry *e = find_key(agent.e, agent.nr, host, user, dsn);
 	struct renewed *r;
@@ -766,7 +766,11 @@ void agent_cache_renewed(const char *host, const char *user, const char *dsn,
 		r->dsn = xstrdup(dsn);
 		r->code = code;
 		r->failures = e ? e->failures : 0;
-		r->updated = e ? e->updated : 0;
+		/*
+		 * what it was when the renewal began: the renewal's own
+		 * sync may have brought the new one in already
+		 */
+		r->updated = updated;
 		r->next = renewals;
 		renewals = r;
 	}

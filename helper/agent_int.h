@@ -104,10 +104,11 @@ void agent_schedule(void);
 time_t agent_next_renewal(void);
 /*
  * A renewal of (host, user, dsn) ended with exit code code; -1: a get
- * that may have renewed it, which is no failure either way.
+ * that may have renewed it, which is no failure either way. updated:
+ * its last renewal when the renewal began.
  */
 void agent_cache_renewed(const char *host, const char *user, const char *dsn,
-			 int code);
+			 int code, time_t updated);
 
 /* agent_jobs.c */
 /* Hand the request of c to 'tokenpass-core get' and relay its answer. */
