@@ -1,10 +1,10 @@
 /*
  * The agent's copy of the keyring: read in full, then each item again
  * that a signal of the Secret Service names (agent.c), forgotten at once
- * when the default collection locks. A get is answered from here when the token is good
- * for longer than the margin; anything else (a renewal due, a damaged
- * item, a line break in a token) goes to 'tokenpass-core get', so that
- * every answer is the one 'tokenpass get' gives.
+ * when the default collection locks. A get is answered from here when
+ * the token is good for longer than the margin; anything else (a renewal
+ * due, a damaged item, a line break in a token) goes to 'tokenpass-core
+ * get', so that every answer is the one 'tokenpass get' gives.
  */
 #include "helper/agent_int.h"
 #include "helper/commands.h"
