@@ -45,6 +45,7 @@ static long idle_timeout;
 static gint64 last_activity;
 static int clients;
 static guint reload_src;
+static uid_t my_uid;			/* getuid() once, not per client */
 
 void agent_touch(void)
 {
@@ -149,7 +150,6 @@ static void dispatch(struct agent_client *c)
 	if (c->timer)
 		g_source_remove(c->timer);
 	c->timer = 0;
-	shutdown(c->fd, SHUT_RD);
 	if (c->len >= 20 && !memcmp(c->buf, "tokenpass_op=status\n", 20))
 		agent_cache_status(c);
 	else if (c->len >= 18 && !memcmp(c->buf, "tokenpass_op=sync\n", 18))
@@ -200,8 +200,11 @@ static int client_read(struct agent_client *c)
 		}
 		c->len += (size_t)n;
 		c->buf[c->len] = '\0';
+		/* the blank line ends it: no second call to hear EAGAIN */
+		if (request_done(c))
+			return 1;
 	}
-	return request_done(c);
+	return 0;
 }
 
 static gboolean on_client_in(gint fd, GIOCondition cond, gpointer data)
@@ -253,7 +256,7 @@ static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 		if (c < 0)
 			break;
 		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &cl) ||
-		    cred.uid != getuid()) {
+		    cred.uid != my_uid) {
 			tp_warn("agent: refused a client of uid %ld (pid %ld)",
 				(long)cred.uid, (long)cred.pid);
 			close(c);
@@ -267,8 +270,53 @@ static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 static gboolean on_reload(gpointer data)
 {
 	reload_src = 0;
-	agent_cache_reload();
+	agent_cache_reload_items();
 	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_hup(gpointer data)
+{
+	agent_cache_reload();
+	return G_SOURCE_CONTINUE;
+}
+
+/*
+ * A PropertiesChanged of a collection or the service that only says its
+ * items changed: the item signals that come with it say which.
+ */
+static int items_only(GVariant *params)
+{
+	GVariant *changed = NULL, *inv = NULL;
+	GVariantIter it;
+	const char *key;
+	int ret = 0;
+
+	if (!g_variant_is_of_type(params, G_VARIANT_TYPE("(sa{sv}as)")))
+		return 0;
+	g_variant_get(params, "(&s@a{sv}@as)", NULL, &changed, &inv);
+	if (g_variant_n_children(inv))
+		goto out;
+	g_variant_iter_init(&it, changed);
+	while (g_variant_iter_next(&it, "{&sv}", &key, NULL))
+		if (strcmp(key, "Items") && strcmp(key, "Modified"))
+			goto out;
+	ret = 1;
+out:
+	g_variant_unref(changed);
+	g_variant_unref(inv);
+	return ret;
+}
+
+/* /org/freedesktop/secrets/collection/NAME/ITEM (or aliases/...) */
+static int is_item(const char *path)
+{
+	static const char base[] = "/org/freedesktop/secrets/";
+	const char *p;
+
+	if (strncmp(path, base, sizeof(base) - 1))
+		return 0;
+	p = strchr(path + sizeof(base) - 1, '/');
+	return p && strchr(p + 1, '/') && !strchr(strchr(p + 1, '/') + 1, '/');
 }
 
 /* PropertiesChanged (s a{sv} as) with Locked = true? */
@@ -292,6 +340,8 @@ static void on_signal(GDBusConnection *bus, const char *sender,
 		      const char *path, const char *iface, const char *member,
 		      GVariant *params, gpointer data)
 {
+	const char *item = NULL;
+
 	if (!strcmp(member, "NameOwnerChanged")) {
 		const char *name = NULL;
 
@@ -306,6 +356,16 @@ static void on_signal(GDBusConnection *bus, const char *sender,
 		agent_cache_locked();
 		return;
 	}
+	if ((!strcmp(member, "ItemCreated") || !strcmp(member, "ItemChanged") ||
+	     !strcmp(member, "ItemDeleted")) &&
+	    g_variant_is_of_type(params, G_VARIANT_TYPE("(o)")))
+		g_variant_get(params, "(&o)", &item);
+	else if (!strcmp(member, "PropertiesChanged") && is_item(path))
+		item = path;
+	else if (!strcmp(member, "PropertiesChanged") && items_only(params))
+		return;
+	/* that item alone; anything else (Locked, ...): everything */
+	agent_cache_item(item);
 	if (!reload_src)
 		reload_src = g_timeout_add(RELOAD_DELAY_MS, on_reload, NULL);
 }
@@ -551,6 +611,7 @@ int cmd_agent(const struct tp_args *a)
 	}
 	self[n] = '\0';
 	agent.self = xstrdup(self);
+	my_uid = getuid();
 	signal(SIGPIPE, SIG_IGN);
 
 	listen_fd = headless ? -1 : activated_socket();
@@ -576,7 +637,7 @@ int cmd_agent(const struct tp_args *a)
 	g_unix_fd_add(listen_fd, G_IO_IN, on_accept, NULL);
 	g_unix_signal_add(SIGTERM, on_quit, NULL);
 	g_unix_signal_add(SIGINT, on_quit, NULL);
-	g_unix_signal_add(SIGHUP, on_reload, NULL);
+	g_unix_signal_add(SIGHUP, on_hup, NULL);
 	if (idle_timeout)
 		g_timeout_add_seconds(1, on_idle_check, NULL);
 	if (headless) {

@@ -15,6 +15,15 @@
  *
  *   agent_pid=N
  *   agent_state=ready | locked | unavailable
+ *   agent_counts=served N waited N delegated N renewals N early N
+ *                full_reads N item_reads N items_read N
+ *                                      (since it started: gets answered
+ *                                      from the cache, that waited for a
+ *                                      renewal, handed to 'tokenpass get';
+ *                                      renewals started, of them before
+ *                                      the token's end; reads of the whole
+ *                                      keyring, of single items, and the
+ *                                      items read in all)
  *   credential=HOST<TAB>USER<TAB>DSN<TAB>LAST<TAB>NEXT    (Unix seconds;
  *                                      LAST: its last renewal by anyone,
  *                                      NEXT: the agent's next, 0: none)
@@ -22,7 +31,9 @@
  *
  * and "tokenpass_op=sync" is answered (tokenpass_exit=0) once the agent
  * has read the keyring again: a command that changed the keyring sends
- * it, so that its next get sees the change (read your own writes).
+ * it, so that its next get sees the change (read your own writes). With
+ * "host=", "username=" and "dsn=" lines after it, the agent reads that
+ * credential alone again before it answers.
  */
 #ifndef AGENT_H
 #define AGENT_H
@@ -52,5 +63,8 @@ int agent_client_report(FILE *out, const char *prefix, int quiet);
  * running agent has read it again. Nothing when no agent answers.
  */
 void agent_client_sync(void);
+/* The same after a change to (host, user, dsn) alone: a cheaper read. */
+void agent_client_sync_key(const char *host, const char *user,
+			   const char *dsn);
 
 #endif

@@ -1,10 +1,10 @@
 /*
- * The agent's copy of the keyring: read in full, again after every signal
- * the Secret Service sends (agent.c), forgotten at once when the default
- * collection locks. A get is answered from here when the token is good
- * for longer than the margin; anything else (a renewal due, a damaged
- * item, a line break in a token) goes to 'tokenpass-core get', so that
- * every answer is the one 'tokenpass get' gives.
+ * The agent's copy of the keyring: read in full, then each item again
+ * that a signal of the Secret Service names (agent.c), forgotten at once
+ * when the default collection locks. A get is answered from here when
+ * the token is good for longer than the margin; anything else (a renewal
+ * due, a damaged item, a line break in a token) goes to 'tokenpass-core
+ * get', so that every answer is the one 'tokenpass get' gives.
  */
 #include "helper/agent_int.h"
 #include "helper/commands.h"
@@ -204,14 +204,43 @@ static void entry_from_item(struct agent_entry *e, struct keyring_item *it)
 
 /*
  * Reading the keyring takes long with many items (seconds for a thousand
- * on a busy machine): it runs in a thread of its own, and the cache it
- * builds replaces the old one in the main loop, which answers from the
- * old one meanwhile. Only that thread calls into keyring.c. A reload
- * asked for while one runs runs again after it.
+ * on a busy machine): it runs in a thread of its own, and what it read
+ * replaces the old cache in the main loop, which answers from the old one
+ * meanwhile. Only that thread calls into keyring.c. A reload asked for
+ * while one runs runs again after it.
+ *
+ * A signal that names an item (ItemCreated, ItemChanged, ItemDeleted),
+ * and a renewal that ended, read only that credential again: the item's
+ * attributes (no secret) give its key, and keyring_search of that key
+ * reads it. A deleted item's key is the one the agent saw for its path
+ * before; an item it never saw, too many at once, a new Secret Service,
+ * an unlock and a sync read everything.
  */
+#define ITEMS_MAX 32		/* more at once: read everything */
+
+/* a credential to read again: by its item's path, or by its key */
+struct pend {
+	char *path;		/* NULL: key only */
+	char *host, *user, *dsn;	/* known key, or NULL */
+	char *nhost, *nuser, *ndsn;	/* thread: the item's key now */
+	int gone;		/* thread: the item is no more */
+};
+
+/* a key read again: what it holds now (strings: a pend's) */
+struct key {
+	char *host, *user, *dsn;
+	struct keyring_list list;
+};
+
 struct load {
 	struct keyring_list list;
-	int ret, locked, reset;
+	int ret, locked, reset, full;
+	struct pend *p;		/* !full: what to read */
+	size_t np;
+	struct key *k;		/* thread: the keys they name, once each */
+	size_t nk;
+	unsigned long items;	/* items read */
+	struct agent_client *waiters;	/* syncs it answers */
 	unsigned locks;		/* lock_count when the load began */
 };
 
@@ -223,11 +252,139 @@ struct renewed {
 };
 
 static GThread *loader;
-static int load_again, reset_wanted;
+static int load_again, reset_wanted, full_wanted;
+static struct pend *pending;
+static size_t npending;
+/* path -> "host\tuser\tdsn" of the items the agent saw by path */
+static GHashTable *paths;
 static unsigned lock_count;
 static struct renewed *renewals;
-/* "sync" requests: answered once a load that began after them is done */
-static struct agent_client *sync_waiters, *sync_next;
+/*
+ * "sync" requests: answered once a load that began after them is done; a
+ * sync that names its credential waits for a read of that one alone
+ */
+static struct agent_client *sync_next, *sync_next_key;
+
+static void pend_release(struct pend *p)
+{
+	free(p->path);
+	free(p->host);
+	free(p->user);
+	free(p->dsn);
+	free(p->nhost);
+	free(p->nuser);
+	free(p->ndsn);
+}
+
+static void pends_free(struct pend *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pend_release(&p[i]);
+	free(p);
+}
+
+/* the item's key from its attributes: 0, 1 not ours, -1 gone */
+static int item_key(GDBusConnection *bus, struct pend *p)
+{
+	GVariant *v, *inner = NULL;
+	const char *schema = NULL, *host = NULL, *user = NULL, *dsn = NULL;
+	int ret = -1;
+
+	v = g_dbus_connection_call_sync(bus, "org.freedesktop.secrets",
+					p->path,
+					"org.freedesktop.DBus.Properties",
+					"Get", g_variant_new("(ss)",
+					"org.freedesktop.Secret.Item",
+					"Attributes"), G_VARIANT_TYPE("(v)"),
+					G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000,
+					NULL, NULL);
+	if (!v)
+		return -1;
+	g_variant_get(v, "(v)", &inner);
+	if (!inner || !g_variant_is_of_type(inner, G_VARIANT_TYPE("a{ss}")))
+		goto out;
+	g_variant_lookup(inner, "xdg:schema", "&s", &schema);
+	g_variant_lookup(inner, "host", "&s", &host);
+	g_variant_lookup(inner, "user", "&s", &user);
+	g_variant_lookup(inner, "dsn", "&s", &dsn);
+	ret = 1;
+	if (!schema || strcmp(schema, KEYRING_SCHEMA) || !host || !user)
+		goto out;
+	p->nhost = xstrdup(host);
+	p->nuser = xstrdup(user);
+	p->ndsn = xstrdup(dsn ? dsn : "");
+	ret = 0;
+out:
+	if (inner)
+		g_variant_unref(inner);
+	g_variant_unref(v);
+	return ret;
+}
+
+static int same_key(const char *h1, const char *u1, const char *d1,
+		    const char *h2, const char *u2, const char *d2)
+{
+	return h1 && h2 && !strcmp(h1, h2) && !strcmp(u1, u2) &&
+	       !strcmp(d1, d2);
+}
+
+/* the key to read again, once */
+static void add_key(struct load *l, const char *host, const char *user,
+		    const char *dsn)
+{
+	size_t i;
+
+	if (!host)
+		return;
+	for (i = 0; i < l->nk; i++)
+		if (same_key(host, user, dsn, l->k[i].host, l->k[i].user,
+			     l->k[i].dsn))
+			return;
+	l->k = xrealloc(l->k, (l->nk + 1) * sizeof(*l->k));
+	memset(&l->k[l->nk], 0, sizeof(*l->k));
+	l->k[l->nk].host = (char *)host;
+	l->k[l->nk].user = (char *)user;
+	l->k[l->nk].dsn = (char *)dsn;
+	l->k[l->nk].list = (struct keyring_list)KEYRING_LIST_INIT;
+	l->nk++;
+}
+
+/* read again what l->p names; 1: read everything instead */
+static int load_items(struct load *l)
+{
+	GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, NULL);
+	size_t i;
+	int ret = 1;
+
+	if (!bus)
+		return 1;
+	for (i = 0; i < l->np; i++) {
+		struct pend *p = &l->p[i];
+
+		if (p->path && item_key(bus, p) < 0) {
+			p->gone = 1;
+			/* an item we never saw went away: which one? */
+			if (!p->host)
+				goto out;
+		}
+		/* its old key (renamed, removed) and its new one */
+		add_key(l, p->host, p->user, p->dsn);
+		add_key(l, p->nhost, p->nuser, p->ndsn);
+	}
+	for (i = 0; i < l->nk; i++) {
+		l->ret = keyring_search(l->k[i].host, l->k[i].user,
+					l->k[i].dsn, &l->k[i].list);
+		if (l->ret)
+			break;
+		l->items += l->k[i].list.nr;
+	}
+	ret = 0;
+out:
+	g_object_unref(bus);
+	return ret;
+}
 
 static gpointer load_thread(gpointer data)
 {
@@ -240,12 +397,88 @@ static gpointer load_thread(gpointer data)
 		/* no Secret Service now: a get starts one (delegated) */
 		l->ret = TP_KEYRING;
 	} else if (l->locked != 1) {
-		l->ret = keyring_search(NULL, NULL, NULL, &l->list);
+		if (!l->full && load_items(l))
+			l->full = 1;
+		if (l->full) {
+			l->ret = keyring_search(NULL, NULL, NULL, &l->list);
+			l->items = l->list.nr;
+		}
 		/* a new session next time: the service may have changed */
 		if (l->ret)
 			keyring_reset();
 	}
 	return l;
+}
+
+/* v[n] from it, keeping what the agent knew of its renewals */
+static void entry_new(struct agent_entry *v, struct keyring_item *it,
+		      time_t now)
+{
+	struct agent_entry *old;
+
+	entry_from_item(v, it);
+	old = find_key(agent.e, agent.nr, v->host, v->user, v->dsn);
+	if (old) {
+		v->failures = old->failures;
+		v->last_try = old->last_try;
+	}
+	v->next = next_renewal(v, now);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct agent_entry *y = b;
+
+	return key_cmp(a, y->host, y->user, y->dsn);
+}
+
+static int key_read(const struct load *l, const struct agent_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < l->nk; i++)
+		if (same_key(e->host, e->user, e->dsn, l->k[i].host,
+			     l->k[i].user, l->k[i].dsn))
+			return 1;
+	return 0;
+}
+
+/* the credentials read again replace theirs in the cache */
+static void items_apply(struct load *l)
+{
+	struct agent_entry *v;
+	time_t now = tp_now();
+	size_t i, j, n = 0, add = 0;
+
+	for (i = 0; i < l->nk; i++)
+		add += l->k[i].list.nr;
+	v = xcalloc(agent.nr + add + 1, sizeof(*v));
+	for (i = 0; i < l->nk; i++)
+		for (j = 0; j < l->k[i].list.nr; j++)
+			entry_new(&v[n++], &l->k[i].list.items[j], now);
+	for (i = 0; i < agent.nr; i++) {
+		if (key_read(l, &agent.e[i]))
+			entry_release(&agent.e[i]);
+		else
+			v[n++] = agent.e[i];
+	}
+	free(agent.e);
+	qsort(v, n, sizeof(*v), entry_cmp);
+	agent.e = v;
+	agent.nr = n;
+	/* what the agent knows of each item's path */
+	for (i = 0; i < l->np; i++) {
+		struct pend *p = &l->p[i];
+
+		if (!p->path)
+			continue;
+		if (p->nhost)
+			g_hash_table_replace(paths, xstrdup(p->path),
+					     xasprintf("%s\t%s\t%s", p->nhost,
+						       p->nuser, p->ndsn));
+		else
+			g_hash_table_remove(paths, p->path);
+	}
 }
 
 static void load_apply(struct load *l)
@@ -256,7 +489,7 @@ static void load_apply(struct load *l)
 
 	if (l->locks != lock_count) {
 		/* read before a lock: its secrets must not come back */
-		load_again = 1;
+		full_wanted = load_again = 1;
 		return;
 	}
 	if (l->locked == 1) {
@@ -274,19 +507,16 @@ static void load_apply(struct load *l)
 			      AGENT_UNAVAILABLE : AGENT_LOCKED;
 		return;
 	}
-	v = xcalloc(l->list.nr ? l->list.nr : 1, sizeof(*v));
-	for (i = 0; i < l->list.nr; i++) {
-		struct agent_entry *old;
-
-		entry_from_item(&v[i], &l->list.items[i]);
-		old = find_key(agent.e, agent.nr, v[i].host, v[i].user,
-			       v[i].dsn);
-		if (old) {
-			v[i].failures = old->failures;
-			v[i].last_try = old->last_try;
-		}
-		v[i].next = next_renewal(&v[i], now);
+	agent.count.items_read += l->items;
+	if (!l->full) {
+		agent.count.item_reads++;
+		items_apply(l);
+		return;
 	}
+	agent.count.full_reads++;
+	v = xcalloc(l->list.nr ? l->list.nr : 1, sizeof(*v));
+	for (i = 0; i < l->list.nr; i++)
+		entry_new(&v[i], &l->list.items[i], now);
 	agent_cache_forget();
 	agent.e = v;
 	agent.nr = i;
@@ -322,28 +552,39 @@ static void renewals_apply(void)
 	renewals = NULL;
 }
 
+static void start_load(void);
+
 static gboolean load_done(gpointer data)
 {
 	struct load *l = g_thread_join(loader);
+	struct agent_client *w = l->waiters;
+	int full = l->full;
+	size_t i;
 
 	loader = NULL;
 	load_apply(l);
 	keyring_list_release(&l->list);
+	for (i = 0; i < l->nk; i++)
+		keyring_list_release(&l->k[i].list);
+	free(l->k);
+	pends_free(l->p, l->np);
 	free(l);
-	while (sync_waiters) {
-		struct agent_client *c = sync_waiters;
+	while (w) {
+		struct agent_client *c = w;
 
-		sync_waiters = c->next_wait;
+		w = c->next_wait;
 		c->next_wait = NULL;
 		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
 	}
 	if (load_again) {
 		load_again = 0;
-		agent_cache_reload();
-		return G_SOURCE_REMOVE;
+		start_load();
+		if (loader)
+			return G_SOURCE_REMOVE;
 	}
 	renewals_apply();
-	malloc_trim(0);		/* a thousand items leave much behind */
+	if (full)
+		malloc_trim(0);	/* a thousand items leave much behind */
 	agent_schedule();
 	return G_SOURCE_REMOVE;
 }
@@ -353,6 +594,45 @@ static gpointer load_run(gpointer data)
 	load_thread(data);
 	g_idle_add(load_done, NULL);
 	return data;
+}
+
+static void start_load(void)
+{
+	struct load *l;
+
+	if (loader) {
+		load_again = 1;
+		return;
+	}
+	if (!full_wanted && !npending)
+		return;
+	l = xcalloc(1, sizeof(*l));
+	l->list = (struct keyring_list)KEYRING_LIST_INIT;
+	l->reset = reset_wanted;
+	l->locks = lock_count;
+	l->full = full_wanted || agent.state != AGENT_READY;
+	/* the syncs it answers: a full read answers every one */
+	l->waiters = sync_next_key;
+	sync_next_key = NULL;
+	if (l->full) {
+		while (sync_next) {
+			struct agent_client *c = sync_next;
+
+			sync_next = c->next_wait;
+			c->next_wait = l->waiters;
+			l->waiters = c;
+		}
+		pends_free(pending, npending);
+	} else {
+		l->p = pending;
+		l->np = npending;
+	}
+	pending = NULL;
+	npending = 0;
+	if (l->reset && paths)
+		g_hash_table_remove_all(paths);
+	reset_wanted = full_wanted = 0;
+	loader = g_thread_new("agent-load", load_run, l);
 }
 
 void agent_cache_locked(void)
@@ -374,27 +654,98 @@ void agent_cache_reload_reset(void)
 
 void agent_cache_reload(void)
 {
-	struct load *l;
+	full_wanted = 1;
+	start_load();
+}
 
-	if (loader) {
-		load_again = 1;
+/* one more credential to read again: by path, or by key */
+static void queue(const char *path, const char *host, const char *user,
+		  const char *dsn)
+{
+	struct pend *p;
+	const char *key = path && paths ? g_hash_table_lookup(paths, path) :
+			  NULL;
+
+	if (full_wanted)
+		return;
+	if (npending >= ITEMS_MAX) {
+		full_wanted = 1;
+		pends_free(pending, npending);
+		pending = NULL;
+		npending = 0;
 		return;
 	}
-	sync_waiters = sync_next;
-	sync_next = NULL;
-	l = xcalloc(1, sizeof(*l));
-	l->list = (struct keyring_list)KEYRING_LIST_INIT;
-	l->reset = reset_wanted;
-	l->locks = lock_count;
-	reset_wanted = 0;
-	loader = g_thread_new("agent-load", load_run, l);
+	pending = xrealloc(pending, (npending + 1) * sizeof(*pending));
+	p = &pending[npending++];
+	memset(p, 0, sizeof(*p));
+	p->path = path ? xstrdup(path) : NULL;
+	if (key) {
+		const char *t1 = strchr(key, '\t'), *t2 = strchr(t1 + 1, '\t');
+
+		p->host = xstrndup(key, (size_t)(t1 - key));
+		p->user = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
+		p->dsn = xstrdup(t2 + 1);
+	} else if (host) {
+		p->host = xstrdup(host);
+		p->user = xstrdup(user);
+		p->dsn = xstrdup(dsn);
+	}
+}
+
+void agent_cache_item(const char *path)
+{
+	if (!path) {
+		full_wanted = 1;
+		return;
+	}
+	if (!paths)
+		paths = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+					      free);
+	queue(path, NULL, NULL, NULL);
+}
+
+void agent_cache_reload_items(void)
+{
+	start_load();
+}
+
+/* the value of "key=" in the request's lines, NULL when none */
+static char *request_value(const struct agent_client *c, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = c->buf, *end = c->buf + c->len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if ((size_t)(nl - p) > kl && !memcmp(p, key, kl) &&
+		    p[kl] == '=')
+			return xstrndup(p + kl + 1, (size_t)(nl - p - kl - 1));
+	}
+	return NULL;
 }
 
 void agent_cache_sync(struct agent_client *c)
 {
-	c->next_wait = sync_next;
-	sync_next = c;
-	agent_cache_reload();
+	char *host = request_value(c, "host");
+	char *user = request_value(c, "username");
+	char *dsn = request_value(c, "dsn");
+
+	if (host && user) {
+		/* a command that changed this credential alone */
+		c->next_wait = sync_next_key;
+		sync_next_key = c;
+		queue(NULL, host, user, dsn ? dsn : "");
+		start_load();
+	} else {
+		c->next_wait = sync_next;
+		sync_next = c;
+		agent_cache_reload();
+	}
+	free(host);
+	free(user);
+	free(dsn);
 }
 
 int agent_cache_loading(void)
@@ -403,7 +754,7 @@ int agent_cache_loading(void)
 }
 
 void agent_cache_renewed(const char *host, const char *user, const char *dsn,
-			 int code)
+			 int code, time_t updated)
 {
 	struct agent_entry *e = find_key(agent.e, agent.nr, host, user, dsn);
 	struct renewed *r;
@@ -415,12 +766,17 @@ void agent_cache_renewed(const char *host, const char *user, const char *dsn,
 		r->dsn = xstrdup(dsn);
 		r->code = code;
 		r->failures = e ? e->failures : 0;
-		r->updated = e ? e->updated : 0;
+		/*
+		 * what it was when the renewal began: the renewal's own
+		 * sync may have brought the new one in already
+		 */
+		r->updated = updated;
 		r->next = renewals;
 		renewals = r;
 	}
-	/* what the keyring holds now, whoever changed it */
-	agent_cache_reload();
+	/* what the keyring holds now for it, whoever changed it */
+	queue(NULL, host, user, dsn);
+	start_load();
 }
 
 time_t agent_next_renewal(void)
@@ -616,6 +972,7 @@ void agent_cache_handle(struct agent_client *c)
 		goto out;
 	}
 	if (agent.state != AGENT_READY) {
+		agent.count.delegated++;
 		agent_job_get(c, NULL);
 		goto out;
 	}
@@ -634,11 +991,15 @@ void agent_cache_handle(struct agent_client *c)
 	    strpbrk(e->token, "\r\n") || strpbrk(e->user, "\r\n") ||
 	    (e->refresh_token && strpbrk(e->refresh_token, "\r\n"))) {
 		if (r == FOUND && !cr.renew && !c->retried &&
-		    agent_job_wait(e, c))
+		    agent_job_wait(e, c)) {
+			agent.count.waited++;
 			goto out;
+		}
+		agent.count.delegated++;
 		agent_job_get(c, r == FOUND ? e : NULL);
 		goto out;
 	}
+	agent.count.served++;
 	answer(c, &cr, e);
 out:
 	credential_release(&cr);
@@ -653,6 +1014,13 @@ void agent_cache_status(struct agent_client *c)
 
 	g_string_append_printf(s, "agent_pid=%ld\nagent_state=%s\n",
 			       (long)getpid(), names[agent.state]);
+	g_string_append_printf(s, "agent_counts=served %lu waited %lu "
+			       "delegated %lu renewals %lu early %lu "
+			       "full_reads %lu item_reads %lu items_read %lu\n",
+			       agent.count.served, agent.count.waited,
+			       agent.count.delegated, agent.count.renewals,
+			       agent.count.early, agent.count.full_reads,
+			       agent.count.item_reads, agent.count.items_read);
 	for (i = 0; i < agent.nr; i++) {
 		const struct agent_entry *e = &agent.e[i];
 

@@ -86,17 +86,38 @@ out:
 	return ret;
 }
 
-void agent_client_sync(void)
+/* send req, wait for the answer (SYNC_WAIT_MS at most) */
+static void sync_request(const char *req)
 {
-	static const char req[] = "tokenpass_op=sync\n\n";
 	char *path = agent_sock_path(), *ans = NULL;
 	size_t len = 0;
 	int fd = path ? agent_sock_connect(path) : -1;
 
-	if (fd >= 0 && !agent_sock_exchange(fd, req, sizeof(req) - 1,
+	if (fd >= 0 && !agent_sock_exchange(fd, req, strlen(req),
 					    SYNC_WAIT_MS, &ans, &len))
 		free(ans);
 	if (fd >= 0)
 		close(fd);
 	free(path);
+}
+
+void agent_client_sync(void)
+{
+	sync_request("tokenpass_op=sync\n\n");
+}
+
+void agent_client_sync_key(const char *host, const char *user,
+			   const char *dsn)
+{
+	char *req;
+
+	if (!host || !user || strpbrk(host, "\n") || strpbrk(user, "\n") ||
+	    (dsn && strpbrk(dsn, "\n"))) {
+		agent_client_sync();
+		return;
+	}
+	req = xasprintf("tokenpass_op=sync\nhost=%s\nusername=%s\ndsn=%s\n\n",
+			host, user, dsn ? dsn : "");
+	sync_request(req);
+	free(req);
 }

@@ -41,8 +41,21 @@ enum agent_state {
 	AGENT_READY, AGENT_LOCKED, AGENT_UNAVAILABLE
 };
 
+/* what the agent did, for its status answer (agent.h) */
+struct agent_count {
+	unsigned long served;		/* gets answered from the cache */
+	unsigned long waited;		/* gets that waited for a renewal */
+	unsigned long delegated;	/* gets handed to 'tokenpass get' */
+	unsigned long renewals;		/* renewals started ahead of time */
+	unsigned long early;		/* of them, before the token's end */
+	unsigned long full_reads;	/* reads of the whole keyring */
+	unsigned long item_reads;	/* reads of the items signals named */
+	unsigned long items_read;	/* items read, in all */
+};
+
 struct agent {
 	enum agent_state state;
+	struct agent_count count;
 	struct agent_entry *e;
 	size_t nr;
 	char *self;		/* tokenpass-core: our own executable */
@@ -64,6 +77,14 @@ void agent_touch(void);
 /* agent_cache.c */
 /* Read the keyring again (in a thread; the old cache answers meanwhile). */
 void agent_cache_reload(void);
+/*
+ * The item at path (a D-Bus object path) changed, appeared or went away:
+ * read it again with the next agent_cache_reload_items. NULL: read
+ * everything then.
+ */
+void agent_cache_item(const char *path);
+/* Read the items named since the last read (nothing when none). */
+void agent_cache_reload_items(void);
 /* The same with a new Secret Service session (the service was replaced). */
 void agent_cache_reload_reset(void);
 int agent_cache_loading(void);
@@ -83,10 +104,11 @@ void agent_schedule(void);
 time_t agent_next_renewal(void);
 /*
  * A renewal of (host, user, dsn) ended with exit code code; -1: a get
- * that may have renewed it, which is no failure either way.
+ * that may have renewed it, which is no failure either way. updated:
+ * its last renewal when the renewal began.
  */
 void agent_cache_renewed(const char *host, const char *user, const char *dsn,
-			 int code);
+			 int code, time_t updated);
 
 /* agent_jobs.c */
 /* Hand the request of c to 'tokenpass-core get' and relay its answer. */

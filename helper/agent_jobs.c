@@ -37,6 +37,7 @@ struct job {
 	int out, err;			/* pipes, -1 once at EOF */
 	GString *obuf, *ebuf;		/* obuf holds secrets */
 	int exited, status;
+	time_t updated;			/* JOB_RENEW: its last renewal before */
 	struct agent_client *client;	/* JOB_GET: whom it answers */
 	struct agent_client *waiters;	/* handled again when it ends */
 	struct job *next;
@@ -115,7 +116,8 @@ static void job_done(struct job *j)
 			"again later", j->user, j->host, code);
 	if (j->host)
 		agent_cache_renewed(j->host, j->user, j->dsn,
-				    j->kind == JOB_RENEW ? code : -1);
+				    j->kind == JOB_RENEW ? code : -1,
+				    j->updated);
 	for (w = j->waiters; w; w = next) {
 		next = w->next_wait;
 		w->next_wait = NULL;
@@ -322,9 +324,13 @@ void agent_job_renew(const struct agent_entry *e)
 	if (left > 86400)
 		left = 86400;
 	snprintf(margin, sizeof(margin), "%lld", left);
+	agent.count.renewals++;
+	if (!e->expires || tp_now() < e->expires)
+		agent.count.early++;
 	j = spawn(JOB_RENEW, args, -1, 0, e->kind == RECORD_OAUTH ? margin :
 		  NULL);
 	set_key(j, e);
+	j->updated = e->updated;
 	if (j->exited)
 		job_done(j);
 }

@@ -105,8 +105,62 @@ test_expect_success 'unlocked again (a new Secret Service): served again' '
 	lonely_get && has_password tok-third
 '
 
+# agent_count NAME: a counter of the agent's status answer (agent.h)
+agent_count () {
+	agent_status | sed -n "s/^agent_counts=.* $1 \([0-9]*\).*/\1/p;
+		s/^agent_counts=$1 \([0-9]*\).*/\1/p"
+}
+
+store_by_hand () {
+	printf "{\"version\":1,\"kind\":\"pat\",\"token\":\"%s\"}" "$3" |
+		secret-tool store --label="by hand" \
+			xdg:schema io.tokenpass.Credential host "$1" \
+			user "$2" dsn "" kind pat
+}
+
+test_expect_success 'one item changed among 40: only that item is read again' '
+	i=0 &&
+	while test $i -lt 40; do
+		store_by_hand many$i.example.com U$i tok-many-$i || return 1
+		i=$((i + 1))
+	done &&
+	i=0 &&
+	while test "$(agent_status | grep -c "^credential=many")" != 40; do
+		test $i -lt 100 || { agent_status; false; } || return 1
+		sleep 0.1; i=$((i + 1))
+	done &&
+	# secret-tool sends no sync: the signals alone tell the agent
+	full=$(agent_count full_reads) &&
+	items=$(agent_count items_read) &&
+	reads=$(agent_count item_reads) &&
+	test -n "$full" && test -n "$items" && test -n "$reads" &&
+	store_by_hand a.example.com U1 tok-fourth &&
+	agent_follows has_password tok-fourth &&
+	echo "full reads $full -> $(agent_count full_reads)," \
+		"items read $items -> $(agent_count items_read)" &&
+	test "$(agent_count full_reads)" = "$full" &&
+	test "$(agent_count items_read)" = $((items + 1)) &&
+	test "$(agent_count item_reads)" -gt "$reads"
+'
+
+test_expect_success 'a sync that names its credential reads that one alone' '
+	full=$(agent_count full_reads) &&
+	test -n "$full" &&
+	store_by_hand a.example.com U1 tok-fifth &&
+	printf "tokenpass_op=sync\nhost=a.example.com\nusername=U1\ndsn=\n\n" \
+		>sync-req &&
+	agent_request sync-req >sync-ans &&
+	test_grep "^tokenpass_exit=0\$" sync-ans &&
+	# read your own writes: the next get has it, no waiting
+	tp_request a.example.com U1 &&
+	tp_run got got.err tokenpass get &&
+	has_password tok-fifth &&
+	test "$(agent_count full_reads)" = "$full"
+'
+
 test_expect_success 'nothing secret in the agent log' '
-	! grep -e tok-first -e tok-second -e tok-third -e tok-new \
+	! grep -e tok-first -e tok-second -e tok-third -e tok-new -e tok-many \
+		-e tok-fourth -e tok-fifth \
 		"$TRASH/agent.log"
 '
 
