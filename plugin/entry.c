@@ -257,7 +257,7 @@ int px_stmt_note_get(SQLHANDLE h, const char **state, const char **msg)
 
 void px_stmt_forget(SQLHANDLE h)
 {
-	gd_forget(h);
+	px_gd_forget(h);
 	if (h && note.h == h)
 		note.h = NULL;
 }
