@@ -146,7 +146,8 @@ static time_t jitter(time_t span)
  * When the agent renews e: OAuth at two thirds of the token's life,
  * minus up to a tenth of it (jitter, so that many agents spread out),
  * never later than the margin; a PAT with an admin at the start of its
- * rotation window. After failures, a growing back-off.
+ * rotation window, never before two thirds of its life. After failures,
+ * a growing back-off.
  */
 static time_t next_renewal(const struct agent_entry *e, time_t now)
 {
@@ -164,6 +165,15 @@ static time_t next_renewal(const struct agent_entry *e, time_t now)
 			at = e->updated + life * 2 / 3 - jitter(life / 10);
 	} else if (e->admin) {
 		at = e->expires - PAT_WINDOW;
+		/*
+		 * A PAT that lives less than the window would be inside it
+		 * again as soon as it is rotated: not before two thirds of
+		 * its life, as an OAuth token.
+		 */
+		life = e->updated && e->updated < e->expires ?
+		       e->expires - e->updated : 0;
+		if (life && at < e->updated + life * 2 / 3)
+			at = e->updated + life * 2 / 3;
 	} else {
 		return 0;
 	}

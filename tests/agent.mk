@@ -5,7 +5,8 @@ TP_AGENT_TESTS = \
 	tests/t0900-agent-socket.t \
 	tests/t0901-agent-coherence.t \
 	tests/t0902-agent-renewal.t \
-	tests/t0903-agent-units.t
+	tests/t0903-agent-units.t \
+	tests/t0904-agent-pat-rotation.t
 TESTS += $(TP_AGENT_TESTS)
 EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 
