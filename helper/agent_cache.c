@@ -477,11 +477,16 @@ void agent_schedule(void)
 							  on_renew_timer, NULL);
 }
 
-/* a stored item answers a request as in proto.c */
+/*
+ * a stored item answers a request as in proto.c: one stored without a
+ * protocol (add-pat, login) is for https only
+ */
 static int request_matches(const struct agent_entry *e,
 			   const struct credential *c)
 {
-	if (c->protocol && e->protocol && strcmp(e->protocol, c->protocol))
+	const char *proto = e->protocol ? e->protocol : "https";
+
+	if (c->protocol && strcmp(proto, c->protocol))
 		return 0;
 	return !c->path || (e->path && !strcmp(e->path, c->path));
 }
