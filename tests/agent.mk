@@ -14,8 +14,7 @@ EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 # starts one). Left out: the scripts that start no keyring, where
 # TP_AGENT changes nothing (t0200 t0201 t0300 t0501 t0504 t0505 t0506
 # t0600); those that set TOKENPASS_REFRESH_MARGIN for one command, which
-# the agent does not share (t0203 t0210 t0211); t0500, whose 'check'
-# must be silent when all is fine and prints the agent's state; t0640,
+# the agent does not share (t0203 t0210 t0211); t0640,
 # whose 2,000 stores make the agent read the keyring again and again
 # (more than 15 minutes).
 TP_AGENT_MODE_TESTS = \
@@ -38,6 +37,7 @@ TP_AGENT_MODE_TESTS = \
 	tests/t0301-odbc-pg.t \
 	tests/t0302-odbc-pg-errors.t \
 	tests/t0303-odbc-leaks.t \
+	tests/t0500-check.t \
 	tests/t0502-units.t \
 	tests/t0503-doctor.t \
 	tests/t0510-notify-once.t \
