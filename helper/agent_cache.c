@@ -146,7 +146,8 @@ static time_t jitter(time_t span)
  * When the agent renews e: OAuth at two thirds of the token's life,
  * minus up to a tenth of it (jitter, so that many agents spread out),
  * never later than the margin; a PAT with an admin at the start of its
- * rotation window. After failures, a growing back-off.
+ * rotation window, never before two thirds of its life. After failures,
+ * a growing back-off.
  */
 static time_t next_renewal(const struct agent_entry *e, time_t now)
 {
@@ -164,6 +165,15 @@ static time_t next_renewal(const struct agent_entry *e, time_t now)
 			at = e->updated + life * 2 / 3 - jitter(life / 10);
 	} else if (e->admin) {
 		at = e->expires - PAT_WINDOW;
+		/*
+		 * A PAT that lives less than the window would be inside it
+		 * again as soon as it is rotated: not before two thirds of
+		 * its life, as an OAuth token.
+		 */
+		life = e->updated && e->updated < e->expires ?
+		       e->expires - e->updated : 0;
+		if (life && at < e->updated + life * 2 / 3)
+			at = e->updated + life * 2 / 3;
 	} else {
 		return 0;
 	}
@@ -823,11 +833,16 @@ void agent_schedule(void)
 							  on_renew_timer, NULL);
 }
 
-/* a stored item answers a request as in proto.c */
+/*
+ * a stored item answers a request as in proto.c: one stored without a
+ * protocol (add-pat, login) is for https only
+ */
 static int request_matches(const struct agent_entry *e,
 			   const struct credential *c)
 {
-	if (c->protocol && e->protocol && strcmp(e->protocol, c->protocol))
+	const char *proto = e->protocol ? e->protocol : "https";
+
+	if (c->protocol && strcmp(proto, c->protocol))
 		return 0;
 	return !c->path || (e->path && !strcmp(e->path, c->path));
 }

@@ -400,7 +400,9 @@ int cmd_check(const struct tp_args *a)
 	}
 	if (notify_on)
 		notified_save(&seen, keep, kept);
-	agent_client_report(stdout, "", 1);
+	/* all fine stays silent (cron mails any output): no agent state */
+	if (ret != CHECK_OK)
+		agent_client_report(stdout, "", 1);
 	if (fflush(stdout)) {
 		tp_error("check: cannot write the report");
 		ret = TP_ERROR;

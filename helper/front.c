@@ -11,7 +11,8 @@
  * the path compiled in (TP_CORE_PATH, the installed one) or there under
  * the directory a staged install (DESTDIR) runs us from: always from
  * where this executable is, never where the environment says. argv is passed unchanged, so git-credential-tokenpass
- * still knows its own name. TOKENPASS_NO_AGENT=1 skips the agent.
+ * still knows its own name. TOKENPASS_NO_AGENT=1 skips the agent (and
+ * TOKENPASS_NOW in a test build: use_agent).
  */
 #include "config.h"
 #include "common/agent_sock.h"
@@ -212,11 +213,30 @@ static void agent_get(char **argv)
 	exit(code);
 }
 
-int main(int argc, char **argv)
+/*
+ * Should this get go to the agent? Not when TOKENPASS_NO_AGENT=1, nor,
+ * in a build for the test suite, when TOKENPASS_NOW sets this command's
+ * clock: the agent keeps one clock for all its callers and for its own
+ * renewals, so a test that moves the time of one command is answered by
+ * tokenpass-core, exactly as with no agent. Other builds ignore
+ * TOKENPASS_NOW (tp_now) and always ask the agent.
+ */
+static int use_agent(void)
 {
 	const char *no = getenv("TOKENPASS_NO_AGENT");
 
-	if (argc == 2 && !strcmp(argv[1], "get") && !(no && *no == '1')) {
+	if (no && *no == '1')
+		return 0;
+#ifdef TOKENPASS_TEST_CLOCK
+	if (getenv("TOKENPASS_NOW"))
+		return 0;
+#endif
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "get") && use_agent()) {
 		struct rlimit rl = { 0, 0 };
 
 		setrlimit(RLIMIT_CORE, &rl);

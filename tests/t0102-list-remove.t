@@ -16,6 +16,7 @@ test_setup 'a private bus and an unlocked keyring' '
 test_expect_success 'list with nothing stored: a hint on stderr, exit 0' '
 	tp_run out err tokenpass list &&
 	test $rc -eq 0 &&
+	tp_agent_report out &&
 	test_must_be_empty out &&
 	test_one_line err &&
 	test_grep "no credentials stored" err
@@ -64,6 +65,7 @@ test_expect_success 'list shows each credential and its status' '
 	d.example.com  LATE     -      oauth  expired     expired     sign-in needed
 	d.example.com  SVC      -      oauth  10m 0s      90d 0h      ok
 	EOF
+	tp_agent_report out &&
 	test_cmp expect out
 '
 

@@ -121,15 +121,33 @@ test_expect_success 'a credential tokenpass holds as expired reaches git as noth
 	test_no_secret tok-git-exp out err
 '
 
+# No keyring at all: no bus, and no agent (TP_AGENT=1) that reads one for
+# us. With an agent, the bus of one client does not matter (next test).
 test_expect_success 'with no keyring, git still works (askpass) and says why' '
 	(
 		DBUS_SESSION_BUS_ADDRESS=unix:path=$TRASH/no-bus &&
-		export DBUS_SESSION_BUS_ADDRESS &&
+		TOKENPASS_AGENT_SOCKET=$TRASH/no-agent &&
+		export DBUS_SESSION_BUS_ADDRESS TOKENPASS_AGENT_SOCKET &&
 		fill "protocol=https\nhost=git.example.com\nusername=bob\n\n"
 	) &&
 	test_grep "^password=askpass-password\$" out &&
 	test_grep "^tokenpass: cannot reach the D-Bus session bus" err
 '
+
+if test -n "${AGENT_PID:-}"; then
+	test_expect_success 'with no bus here, the agent still answers git' '
+		(
+			DBUS_SESSION_BUS_ADDRESS=unix:path=$TRASH/no-bus &&
+			export DBUS_SESSION_BUS_ADDRESS &&
+			fill "protocol=https\nhost=git.example.com\nusername=bob\n\n"
+		) &&
+		test_grep "^password=tok-git-bob\$" out &&
+		test_must_be_empty err
+	'
+else
+	test_skip 'with no bus here, the agent still answers git' \
+		'no agent (TP_AGENT=1 starts one)'
+fi
 
 # git learnt password_expiry_utc in 2.40: does this one drop an expired
 # password that a helper gives it?

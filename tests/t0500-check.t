@@ -24,6 +24,8 @@ add_pat () {
 	test $rc -eq 0
 }
 
+# With an agent (TP_AGENT=1), check's problem lines are followed by the
+# agent's state: tp_agent_report checks that part and takes it away.
 test_setup 'a private bus and an unlocked keyring' '
 	keyring_start
 '
@@ -66,6 +68,7 @@ test_expect_success 'a PAT that ends within 7 days: exit 1, one line' '
 	add_pat tok-secret-soon --host a.example.com --user SOON --days 3 \
 		--name SOON_PAT --dsn Sales &&
 	tp_run out err tokenpass check &&
+	tp_agent_report out &&
 	test $rc -eq 1 &&
 	test_must_be_empty err &&
 	cat >expect <<-\EOF &&
@@ -79,6 +82,7 @@ test_expect_success '--warn-days moves the line between 0 and 1' '
 	test $rc -eq 0 &&
 	test_must_be_empty out &&
 	tp_run out err tokenpass check --warn-days 31 &&
+	tp_agent_report out &&
 	test $rc -eq 1 &&
 	test_line_count = 2 out &&
 	test_grep "FINE@a.example.com.*FINE_PAT" out &&
@@ -91,6 +95,7 @@ test_expect_success 'a refresh token near its end: exit 1, the login command' '
 	tp_store_oauth o.example.com RS "" $((NOW + 600)) \
 		$((NOW + 2 * DAY)) &&
 	tp_run out err tokenpass check &&
+	tp_agent_report out &&
 	test $rc -eq 1 &&
 	test_line_count = 2 out &&
 	test_grep "^renew soon: .RS@o.example.com.: the refresh token expires 2027-01-17 08:00 UTC (in 2d 0h); run .tokenpass login --host o.example.com --user RS --client-id test-client --token-url https://127.0.0.1:1/oauth/token-request.\$" out
@@ -100,6 +105,7 @@ test_expect_success 'a PAT with an admin near its end: the rotate command' '
 	add_pat tok-secret-rot --host a.example.com --user ROT --days 5 \
 		--name ROT_PAT --admin ADMIN &&
 	tp_run out err tokenpass check &&
+	tp_agent_report out &&
 	test $rc -eq 1 &&
 	test_grep "^renew soon: .ROT@a.example.com.: .*run .tokenpass rotate --host a.example.com --user ROT --admin ADMIN.\$" out
 '
@@ -110,6 +116,7 @@ test_expect_success 'an expired PAT: exit 2, add-pat command' '
 		add-pat --host b.example.com --user OLD --days 1 &&
 	test $rc -eq 0 &&
 	tp_run out err tokenpass check &&
+	tp_agent_report out &&
 	test $rc -eq 2 &&
 	test_must_be_empty err &&
 	test_line_count = 4 out &&
@@ -121,6 +128,7 @@ test_expect_success 'an expired refresh token: sign-in needed, exit 2' '
 	printf "at-secret-late\nrt-secret-late\n" |
 	tp_store_oauth o.example.com LATE "" $((NOW - 600)) $((NOW - 60)) &&
 	tp_run out err tokenpass check --warn-days 1 &&
+	tp_agent_report out &&
 	test $rc -eq 2 &&
 	test_line_count = 1 out &&
 	test_grep "^sign-in needed: .LATE@o.example.com.: the refresh token expired 2027-01-15 07:59 UTC; run .tokenpass login --host o.example.com --user LATE" out
@@ -130,6 +138,7 @@ test_expect_success 'a refused refresh token (needs_login): exit 2' '
 	tokenpass remove --host o.example.com --user LATE 2>/dev/null &&
 	store_json p.example.com REVOKED oauth "{\"version\":1,\"kind\":\"oauth\",\"token\":\"at-secret-rev\",\"expires\":$((NOW + 300)),\"refresh_token\":\"rt-secret-rev\",\"refresh_expires\":$((NOW + 80 * DAY)),\"client_id\":\"LOCAL_APPLICATION\",\"token_url\":\"https://p.example.com/oauth/token-request\",\"needs_login\":true}" &&
 	tp_run out err tokenpass check --warn-days 1 &&
+	tp_agent_report out &&
 	test $rc -eq 2 &&
 	cat >expect <<-\EOF &&
 	sign-in needed: '"'"'REVOKED@p.example.com'"'"': the refresh token was refused; run '"'"'tokenpass login --host p.example.com --user REVOKED'"'"'
@@ -146,6 +155,7 @@ for r in json.load(open(\"out\")):
         print(\"%s: %s@%s\" % (r[\"status\"], r[\"user\"], r[\"host\"]))
 " | sort >from-list &&
 	tp_run out err tokenpass check &&
+	tp_agent_report out &&
 	sed -n "s/^\([^:]*\): .\([^@]*@[^'"'"']*\).*/\1: \2/p" out |
 		sort >from-check &&
 	test_line_count = 4 from-list &&
@@ -189,6 +199,7 @@ test_setup 'a notification server on the private bus' '
 test_expect_success '--notify: one notification per problem, with urgency' '
 	rm -f "$TRASH/notes" &&
 	tp_run out err tokenpass check --notify &&
+	tp_agent_report out &&
 	test $rc -eq 2 &&
 	test_must_be_empty err &&
 	test_line_count = 4 out &&

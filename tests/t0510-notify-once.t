@@ -31,6 +31,7 @@ test_expect_success 'check --notify 10 times in a row: one notification' '
 		i=$((i + 1)) &&
 		tp_run out err tokenpass check --notify &&
 		test $rc -eq 1 &&
+		tp_agent_report out &&
 		test_line_count = 1 out &&
 		test_must_be_empty err || return 1
 	done &&

@@ -174,7 +174,7 @@ while alive():
 " $pid "$TRASH/samples" &&
 	wait $pid &&
 	test $(grep -c "^rc=0" "$CMD/loop.out") = 60 &&
-	grep -A1 -x "$TP_BUILD_DIR/tokenpass" "$TRASH/samples" | grep -qx get
+	keyring_sampled_holder "$TRASH/samples"
 '
 
 test_expect_success 'failure paths: a refused password, a failing endpoint, a locked keyring' '

@@ -10,6 +10,8 @@
 #   test_no_secret SECRET FILE...  SECRET is in none of the files
 #   test_skip TITLE REASON    a TAP skip, counted like a test
 #   tp_store_oauth ...        tests/unit/store-oauth, the OAuth item maker
+#   tp_agent_report OUT [STATE]  list's and check's report of the agent
+#                             in OUT is right for this mode; removes it
 #   notify_server_start       a notification server on the session bus,
 #                             writing one line per notification to
 #                             $TRASH/notes; stopped at exit
@@ -62,6 +64,27 @@ test_skip () {
 
 tp_store_oauth () {
 	"$TP_BUILD_DIR/tests/unit/store-oauth" "$@"
+}
+
+# list and check end with the agent's report when one answers (TP_AGENT=1,
+# agent.sh): "agent: running (pid N, keyring STATE)", then a line per
+# credential it holds; with none they say nothing of it. Check the line
+# this mode must print (STATE: ready unless told), then remove every
+# "agent: " line from OUT, so that the rest compares the same in both.
+tp_agent_report () {
+	if test -n "${AGENT_PID:-}"; then
+		grep -q "^agent: running (pid $AGENT_PID, keyring ${2:-ready})\$" \
+			"$1" || {
+			echo >&2 "tp_agent_report: no report of agent $AGENT_PID:"
+			cat >&2 "$1"
+			return 1
+		}
+	elif grep "^agent: " "$1" >&2; then
+		echo >&2 "tp_agent_report: an agent reported, none runs"
+		return 1
+	fi
+	sed "/^agent: /d" "$1" >"$1.no-agent" &&
+	mv "$1.no-agent" "$1"
 }
 
 # The git credential protocol request for HOST (and USER) in the file in.

@@ -7,6 +7,8 @@
 #   keyring_stop_daemon        leave the bus up with no Secret Service
 #   keyring_bare_bus           a second bus that provides no Secret Service:
 #                              sets BARE_BUS (its address) and BARE_PID
+#   keyring_sampled_holder F   F (argv of processes, one word a line) shows
+#                              the process that held the token for the hook
 
 KR_PW=${KR_PW:-test-keyring-pw}
 
@@ -105,4 +107,14 @@ keyring_bare_bus () {
 		paste -sd" ") &&
 	BARE_BUS=$1 BARE_PID=$2 &&
 	test -n "$BARE_PID"
+}
+
+# The hook asks the agent when one runs (TP_AGENT=1), else it runs
+# 'tokenpass get': did the sampled argv in FILE catch that process?
+keyring_sampled_holder () {
+	if test -n "${AGENT_PID:-}"; then
+		grep -A1 -x tokenpass "$1" | grep -qx agent
+	else
+		grep -A1 -x "$TP_BUILD_DIR/tokenpass" "$1" | grep -qx get
+	fi
 }

@@ -115,9 +115,18 @@ tokenserver_start () {
 	TS_PORT=$(cat "$TS_DIR/port")
 	TS_HOST=127.0.0.1:$TS_PORT
 	TS_URL=https://$TS_HOST
+	_ts_ca_was=${SSL_CERT_FILE:-}
 	SSL_CERT_FILE=$TS_TLS/ca.pem
 	CURL_CA_BUNDLE=$TS_TLS/ca.pem
 	export TS_PORT TS_HOST TS_URL TS_DIR TS_PID SSL_CERT_FILE CURL_CA_BUNDLE
+	# An agent (TP_AGENT=1) renews, and runs the gets it cannot answer,
+	# in its own environment, as a user's agent does: start it again
+	# with the server's CA, the first time only (no agent is left
+	# behind by a later start in a subshell).
+	if test -n "${AGENT_PID:-}" && test "$_ts_ca_was" != "$SSL_CERT_FILE"
+	then
+		agent_stop && agent_start || return 1
+	fi
 	tokenserver_curl -o /dev/null "$(tokenserver_rig_url)/_test/ping" || {
 		echo >&2 "tokenserver: port $TS_PORT does not answer"
 		return 1
