@@ -405,24 +405,25 @@ out:
 	return ret;
 }
 
-/* a running agent reads the change before we go on (agent.h) */
-static int synced(int ret)
+/* a running agent reads the changed credential before we go on (agent.h) */
+static int synced(int ret, const char *host, const char *user,
+		  const char *dsn)
 {
 	if (ret == TP_OK)
-		agent_client_sync();
+		agent_client_sync_key(host, user, dsn);
 	return ret;
 }
 
 int keyring_store(const char *host, const char *user, const char *dsn,
 		  const struct record *rec)
 {
-	return synced(store(host, user, dsn, rec, 1));
+	return synced(store(host, user, dsn, rec, 1), host, user, dsn);
 }
 
 int keyring_update(const char *host, const char *user, const char *dsn,
 		   const struct record *rec)
 {
-	return synced(store(host, user, dsn, rec, 0));
+	return synced(store(host, user, dsn, rec, 0), host, user, dsn);
 }
 
 int keyring_remove(const char *host, const char *user, const char *dsn)
@@ -453,7 +454,7 @@ out:
 		g_error_free(err);
 	if (attrs)
 		g_hash_table_unref(attrs);
-	return synced(ret);
+	return synced(ret, host, user, dsn);
 }
 
 static gpointer cancel_later(gpointer data)
