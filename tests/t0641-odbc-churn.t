@@ -7,9 +7,11 @@ CHURN=$TP_BUILD_DIR/tests/odbc-stub/tp-handle-churn
 # The heap is what malloc has handed out and not got back (ASan's count
 # in the sanitizer build): a structural figure, not a time. From the
 # N/5th connect to the Nth, N - N/5 connects must add less than SLACK
-# bytes; the stale statement entries of old (32 bytes each, 8 a
-# connect) and unixODBC's cache entry for every key listing (about 60
-# bytes each, several a connect) made hundreds of KiB. tp-handle-churn
+# bytes; unixODBC's cache entry for every key listing the hook made
+# (several a connect) came to about 500 KiB. Stale statement entries
+# grow the table only when the driver's addresses vary (here malloc
+# hands the stub the same ones each time); a stale entry's harm shows
+# in the last row: the freed statement sent back to its driver. tp-handle-churn
 # stops the clock, so that no cache entry expires during the run.
 N=${TP_CHURN_N:-1000}
 SLACK=65536
