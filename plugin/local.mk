@@ -36,9 +36,29 @@ install-odbc-driver-entry:
 			$(top_srcdir)/plugin/tokenpass-odbc.ini.in \
 			>plugin/tokenpass-odbc.ini && \
 		$(ODBCINST) -i -d -f plugin/tokenpass-odbc.ini && \
-		echo "tokenpass: registered [tokenpass] with odbcinst"; \
+		echo "tokenpass: registered [tokenpass] with odbcinst" || \
+		exit 1; \
+		iodbc=$(IODBC_ODBCINSTINI); \
+		unix=$$(env -u ODBCINSTINI $(ODBCINST) -j | \
+			sed -n 's/^DRIVERS\.*: *//p'); \
+		unix="$${unix%/*}/$${ODBCINSTINI:-odbcinst.ini}"; \
+		if test -n "$$iodbc" && test "$$iodbc" != "$$unix" && \
+		   ! test "$$iodbc" -ef "$$unix"; then \
+			mkdir -p "$${iodbc%/*}" && \
+			ODBCSYSINI="$${iodbc%/*}" ODBCINSTINI="$${iodbc##*/}" \
+			$(ODBCINST) -i -d -f plugin/tokenpass-odbc.ini && \
+			echo "tokenpass: registered [tokenpass] in iODBC's" \
+				"$$iodbc"; \
+		fi; \
 	fi
 .PHONY: install-odbc-driver-entry
+# iODBC reads an odbcinst.ini of its own: the one 'iodbc-config
+# --odbcinstini' names, or IODBC_ODBCINSTINI=FILE on make's command line.
+# Where it is unixODBC's (Debian's iODBC reads /etc/odbcinst.ini), the
+# entry above is iODBC's already; elsewhere the section goes there too.
+# (unixODBC's file: its directory, ODBCSYSINI or 'odbcinst -j''s, and
+# ODBCINSTINI's name in it; 'odbcinst -j' misprints it when that is set.)
+IODBC_ODBCINSTINI = $$(iodbc-config --odbcinstini 2>/dev/null)
 CLEANFILES += plugin/tokenpass-odbc.ini
 
 # The hook's tests: a stub target driver that records what it is given,

@@ -42,6 +42,42 @@ test_expect_success 'nothing outside DESTDIR: odbcinst.ini untouched' '
 	test_grep ! "$DEST" "$ODBCSYSINI/odbcinst.ini"
 '
 
+# Without DESTDIR the driver is registered: with unixODBC (ODBCSYSINI is
+# this test's) and in the odbcinst.ini iODBC reads when it is another file
+# (IODBC_ODBCINSTINI stands in for 'iodbc-config --odbcinstini').
+test_expect_success 'make install registers [tokenpass] with unixODBC and iODBC' '
+	lib=$TP_BUILD_DIR/plugin/.libs &&
+	make -C "$TP_BUILD_DIR" install-odbc-driver-entry odbcdriverdir="$lib" \
+		IODBC_ODBCINSTINI="$TRASH/iodbc/odbcinst.ini" >reg.log 2>&1 || {
+		cat reg.log; false; } &&
+	test_grep "registered \[tokenpass\] in iODBC" reg.log &&
+	for f in "$ODBCSYSINI/odbcinst.ini" "$TRASH/iodbc/odbcinst.ini"
+	do
+		sed -n "/^\[tokenpass\]/,/^\[/p" "$f" >section &&
+		test_grep "^Driver *= *$lib/libtokenpass-odbc.so\$" section ||
+		return 1
+	done
+'
+
+test_expect_success 'iODBC finds the hook by that name (its own diagnostic)' '
+	printf "[tp]\nDriver = tokenpass\n" >"$TRASH/iodbc/odbc.ini" &&
+	echo quit | env ODBCINI="$TRASH/iodbc/odbc.ini" \
+		ODBCINSTINI="$TRASH/iodbc/odbcinst.ini" \
+		SYSODBCINI="$TRASH/iodbc/odbc.ini" \
+		SYSODBCINSTINI="$TRASH/iodbc/odbcinst.ini" \
+		ODBCSYSINI="$TRASH/no-unixodbc" \
+		iodbctest "DSN=tp" >out 2>&1 || :
+	test_grep "no TargetDriver" out
+'
+
+test_expect_success 'the same file for both: registered once, no second line' '
+	make -C "$TP_BUILD_DIR" install-odbc-driver-entry odbcdriverdir="$lib" \
+		IODBC_ODBCINSTINI="$ODBCSYSINI/odbcinst.ini" >reg2.log 2>&1 || {
+		cat reg2.log; false; } &&
+	test_grep ! "iODBC" reg2.log &&
+	test $(grep -c "^\[tokenpass\]" "$ODBCSYSINI/odbcinst.ini") = 1
+'
+
 test_expect_success 'make uninstall DESTDIR= removes every file' '
 	make -C "$TP_BUILD_DIR" uninstall DESTDIR="$DEST" >uninstall.log 2>&1 || {
 		cat uninstall.log; false; } &&
