@@ -51,7 +51,8 @@ FUZZ_PLUGIN = $(top_srcdir)/plugin/connstr.c $(top_srcdir)/plugin/util.c \
 	$(top_srcdir)/plugin/helper_client.c $(top_srcdir)/plugin/entry.c \
 	$(top_srcdir)/plugin/agent.c $(top_srcdir)/common/agent_sock.c \
 	$(top_srcdir)/plugin/attrs.c $(top_srcdir)/plugin/convert.c \
-	$(top_srcdir)/plugin/dm.c $(top_srcdir)/plugin/spawn.c
+	$(top_srcdir)/plugin/dm.c $(top_srcdir)/plugin/spawn.c \
+	$(top_srcdir)/plugin/wdata.c
 FUZZ_PLUGIN_DEPS = $(FUZZ_PLUGIN) $(top_srcdir)/plugin/px.h \
 	$(top_srcdir)/common/profiles.h $(top_srcdir)/common/agent_sock.h \
 	$(top_srcdir)/plugin/api.def $(top_srcdir)/plugin/wfuncs.def \
