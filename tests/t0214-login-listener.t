@@ -81,7 +81,10 @@ test_expect_success 'a slow client cannot push the overall deadline' '
 test_expect_success 'escapes in error_description never reach the terminal' '
 	start_login &&
 	state=$(qparam "$URL" state) &&
-	tokenserver_curl -o /dev/null "$ruri?state=$state&error=access%1B%5B2J_denied&error_description=%1B%5B31mred%1B%5D0%3Btitle%07%C2%9B2Jtext%0D%0Aline" &&
+	tokenserver_curl -o answer -w "%{http_code}\n" "$ruri?state=$state&error=access%1B%5B2J_denied&error_description=%1B%5B31mred%1B%5D0%3Btitle%07%C2%9B2Jtext%0D%0Aline" >code &&
+	# the listener took it as the refusal (not a 400 or 404 to retry)
+	test_grep "^200\$" code &&
+	test_grep "sign-in was refused" answer &&
 	{ wait $login_pid; rc=$?; } &&
 	test $rc = 1 &&
 	test_grep "refused the sign-in" login.err &&
