@@ -106,19 +106,8 @@ rss () { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$HS_PID/status"; }
 count () {
 	printf 'tokenpass_op=status\n\n' >"$TRASH/status-req"
 	chmod 644 "$TRASH/status-req"
-	hs_as /usr/bin/python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.sendall(open(sys.argv[2], "rb").read())
-s.shutdown(socket.SHUT_WR)
-out = b""
-while True:
-    b = s.recv(65536)
-    if not b:
-        break
-    out += b
-sys.stdout.write(out.decode())' "$HS_RUN/agent" "$TRASH/status-req" |
+	hs_as /usr/bin/python3 "$TP_SRC_DIR/tests/lib/agent-request.py" \
+		"$HS_RUN/agent" "$TRASH/status-req" |
 		grep -c '^credential=' || :
 }
 echo "with 2 credentials: VmRSS $(rss VmRSS) KiB"

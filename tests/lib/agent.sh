@@ -16,21 +16,8 @@ AGENT_SOCK=${TOKENPASS_AGENT_SOCKET:-$XDG_RUNTIME_DIR/tokenpass/agent}
 
 # a raw exchange with the socket (python3: no client of ours in the way)
 agent_request () {
-	/usr/bin/python3 - "$AGENT_SOCK" "$1" <<-'PYEOF'
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-	s.settimeout(30)
-	s.connect(sys.argv[1])
-	s.sendall(open(sys.argv[2], "rb").read())
-	s.shutdown(socket.SHUT_WR)
-	out = b""
-	while True:
-	    b = s.recv(65536)
-	    if not b:
-	        break
-	    out += b
-	sys.stdout.write(out.decode())
-	PYEOF
+	/usr/bin/python3 "$TP_SRC_DIR/tests/lib/agent-request.py" \
+		"$AGENT_SOCK" "$1"
 }
 
 agent_status () {
