@@ -23,15 +23,19 @@ timed () {
 check tokenpass get
 check env TOKENPASS_NO_AGENT=1 tokenpass get
 check env DBUS_SESSION_BUS_ADDRESS="$bus" "$helper" get
+check git credential-cache --socket "$dir/cache/socket" get
 for i in 1 2 3 4 5; do
 	timed /dev/null tokenpass get
 	timed /dev/null env TOKENPASS_NO_AGENT=1 tokenpass get
 	timed /dev/null env DBUS_SESSION_BUS_ADDRESS="$bus" "$helper" get
+	timed /dev/null env git credential-cache --socket "$dir/cache/socket" get
 done
 # env(1) starts the two that need a variable; /usr/bin/env true measures it
 for i in $(seq "$runs"); do
 	timed "$dir/t/agent" env tokenpass get
 	timed "$dir/t/noagent" env TOKENPASS_NO_AGENT=1 tokenpass get
 	timed "$dir/t/libsecret" env DBUS_SESSION_BUS_ADDRESS="$bus" "$helper" get
+	timed "$dir/t/cache" env git credential-cache --socket \
+		"$dir/cache/socket" get
 	timed "$dir/t/true" env true
 done

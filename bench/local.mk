@@ -16,7 +16,8 @@ bench/agent-load$(EXEEXT): $(top_srcdir)/bench/agent-load.c \
 		$(top_srcdir)/bench/agent-load.c \
 		$(top_srcdir)/common/agent_sock.c -lpthread
 bench-agent: bench/agent-load$(EXEEXT) bench-odbc tokenpass$(EXEEXT) \
-		tokenpass-core$(EXEEXT) tests/unit/tp-bulk-store$(EXEEXT)
+		tokenpass-core$(EXEEXT) tests/unit/tp-bulk-store$(EXEEXT) \
+		tests/odbc-stub/libtpstub.la
 	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/agent.sh
 .PHONY: bench-agent
 EXTRA_DIST += bench/agent.sh bench/agent-load.c bench/agent-syscalls.sh

@@ -138,10 +138,10 @@ static double helper_once(const char *helper, const char *req)
 	return now_ms() - t0;
 }
 
-/* "@FILE": the string in FILE, else the argument itself */
+/* "@FILE": the string in FILE (a copy of its own), else the argument */
 static char *arg_string(char *a)
 {
-	static char buf[4096];
+	char buf[4096];
 	size_t n;
 	FILE *f;
 
@@ -153,7 +153,9 @@ static char *arg_string(char *a)
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
-	return buf;
+	a = strdup(buf);
+	memset(buf, 0, sizeof(buf));
+	return a;
 }
 
 static double median(double *t, int n)
@@ -210,7 +212,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	const char *conn, *helper = NULL;
+	const char *conn, *plain, *helper = NULL;
 	char req[1024] = "";
 	long rss0, rss1;
 	SQLHENV env;
@@ -232,7 +234,8 @@ int main(int argc, char **argv)
 	}
 	if (n < 1)
 		return 2;
-	conn = argv[optind];
+	conn = arg_string(argv[optind]);
+	plain = arg_string(argv[optind + 1]);
 	if (argc - optind == 5) {
 		helper = argv[optind + 2];
 		/* the request exactly as the hook sends it, dsn= included */
@@ -245,13 +248,13 @@ int main(int argc, char **argv)
 	}
 	SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &env);
 	SQLSetEnvAttr(env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
-	if (connect_once(env, arg_string(argv[optind + 1]), &x))
+	if (connect_once(env, plain, &x))
 		return 1;
 	rss0 = rss_kib();
 	if (connect_once(env, conn, &x))
 		return 1;
 	rss1 = rss_kib();
-	if (run(env, conn, arg_string(argv[optind + 1]), helper, req, n))
+	if (run(env, conn, plain, helper, req, n))
 		return 1;
 	printf("VmRSS added by loading the hook and its first connect: "
 	       "%ld KiB (%ld -> %ld KiB)\n", rss1 - rss0, rss0, rss1);

@@ -21,6 +21,8 @@
 #include "plugin/px.h"
 
 #include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,18 +62,39 @@ void px_settings_release(struct px_settings *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* is the library at path this one (the hook itself) */
-static int is_hook(const char *path)
+/* the hook's own file, found once: the connects compare against it */
+static char self_path[PATH_MAX];	/* "" when too long */
+static struct stat self_st;
+static int self_ok;
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void self_init(void)
 {
 	static const char anchor;
-	struct stat a, b;
 	Dl_info info;
 
-	if (!dladdr(&anchor, &info) || !info.dli_fname)
+	self_ok = dladdr(&anchor, &info) && info.dli_fname &&
+		  !stat(info.dli_fname, &self_st);
+	if (self_ok && strlen(info.dli_fname) < sizeof(self_path))
+		memcpy(self_path, info.dli_fname, strlen(info.dli_fname) + 1);
+}
+
+/*
+ * is the library at path this one (the hook itself): the absolute name
+ * the driver manager loaded it by, else the same file under another name
+ */
+static int is_hook(const char *path)
+{
+	struct stat a;
+
+	pthread_once(&self_once, self_init);
+	if (!self_ok)
 		return 0;
-	if (stat(path, &a) || stat(info.dli_fname, &b))
+	if (self_path[0] == '/' && !strcmp(path, self_path))
+		return 1;
+	if (stat(path, &a))
 		return 0;
-	return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	return a.st_dev == self_st.st_dev && a.st_ino == self_st.st_ino;
 }
 
 /* a hook key: the DSN's value, else the hook's section's */
@@ -443,11 +466,12 @@ static int seen_ini(struct seen_list *sl, const char *section,
 }
 
 /*
- * The routing and log keys of one ini section, each asked for by name
- * (the installer libraries match names without case, as the drivers
- * do). Never a listing of the section's keys: unixODBC keeps a cache
- * entry for every listing it answers, one more on each connect, where a
- * named key's answer is found again in its cache.
+ * The routing and log keys of one ini section (of an odbcinst.ini
+ * section, only its log keys: the rule reads nothing else there), each
+ * asked for by name (the installer libraries match names without case,
+ * as the drivers do). Never a listing of the section's keys: unixODBC
+ * keeps a cache entry for every listing it answers, one more on each
+ * connect, where a named key's answer is found again in its cache.
  */
 static int seen_section(struct seen_list *sl, const struct px_profile *p,
 			const char *section, const char *file,
@@ -456,15 +480,15 @@ static int seen_section(struct seen_list *sl, const struct px_profile *p,
 	const struct px_route_key *r;
 	const char *const *k;
 	struct origin o;
-	int ret = 0;
+	int ret = 0, inst = !strcmp(file, "odbcinst.ini");
 
 	if (!section || !*section)
 		return 0;
 	origin_set(&o, what, section);
-	for (r = p->route; r->name && !ret; r++)
+	for (r = p->route; r->name && !ret && !inst; r++)
 		ret = seen_ini(sl, section, file, r->name, &o);
 	for (k = p->log; *k && !ret; k++)
-		if (px_profile_route(p, *k) == PX_ROUTE_NONE)
+		if (inst || px_profile_route(p, *k) == PX_ROUTE_NONE)
 			ret = seen_ini(sl, section, file, *k, &o);
 	return ret;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "plugin/px.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -361,7 +362,15 @@ out:
 }
 
 /* the ODBC function ids the hook exports at all */
-static int exported(SQLUSMALLINT id)
+/*
+ * The functions the hook exports, as SQLGetFunctions' bitmap: built once,
+ * since unixODBC asks at every connect and a scan per function id made
+ * that call cost more than the rest of the hook's connect.
+ */
+static SQLUSMALLINT exported_map[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
+static pthread_once_t exported_once = PTHREAD_ONCE_INIT;
+
+static void exported_init(void)
 {
 	static const SQLUSMALLINT ids[] = {
 #define PX_FN(kind, name, id, params, args) id,
@@ -371,9 +380,16 @@ static int exported(SQLUSMALLINT id)
 	size_t i;
 
 	for (i = 0; i < sizeof(ids) / sizeof(*ids); i++)
-		if (ids[i] == id)
-			return 1;
-	return 0;
+		if (ids[i] < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * 16)
+			exported_map[ids[i] >> 4] |=
+				(SQLUSMALLINT)(1 << (ids[i] & 15));
+}
+
+static int exported(SQLUSMALLINT id)
+{
+	pthread_once(&exported_once, exported_init);
+	return id < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * 16 &&
+	       (exported_map[id >> 4] >> (id & 15)) & 1;
 }
 
 /* iODBC asks which SQLWCHAR the driver takes: the one dm.c expects */
@@ -824,9 +840,9 @@ PX_EXPORT SQLRETURN SQL_API SQLGetFunctions(SQLHDBC h, SQLUSMALLINT id,
 	if (!SQL_SUCCEEDED(ret))
 		goto out;
 	if (id == SQL_API_ODBC3_ALL_FUNCTIONS) {
-		for (i = 0; i < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE * 16; i++)
-			if (!exported((SQLUSMALLINT)i))
-				supported[i >> 4] &= (SQLUSMALLINT)~(1 << (i & 15));
+		pthread_once(&exported_once, exported_init);
+		for (i = 0; i < SQL_API_ODBC3_ALL_FUNCTIONS_SIZE; i++)
+			supported[i] &= exported_map[i];
 	} else if (id == SQL_API_ALL_FUNCTIONS) {
 		for (i = 0; i < 100; i++)
 			if (!exported((SQLUSMALLINT)i))

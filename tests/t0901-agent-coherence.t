@@ -105,12 +105,6 @@ test_expect_success 'unlocked again (a new Secret Service): served again' '
 	lonely_get && has_password tok-third
 '
 
-# agent_count NAME: a counter of the agent's status answer (agent.h)
-agent_count () {
-	agent_status | sed -n "s/^agent_counts=.* $1 \([0-9]*\).*/\1/p;
-		s/^agent_counts=$1 \([0-9]*\).*/\1/p"
-}
-
 store_by_hand () {
 	printf "{\"version\":1,\"kind\":\"pat\",\"token\":\"%s\"}" "$3" |
 		secret-tool store --label="by hand" \

@@ -43,21 +43,47 @@ test_expect_success "ahead of time: over $SECONDS_RUN s no get waits for a renew
 		echo "$now $exp $tok" >>seen
 		sleep 0.2
 	done &&
-	# a new token showed up before the old one ran out
-	awk "tok && \$3 != tok && \$1 >= prevexp
-		{ if (\$3 != tok) { tok = \$3; prevexp = \$2 } }" seen >gaps &&
-	test_must_be_empty gaps &&
+	# every answer was good when given, and each new token came before
+	# the one it replaced ran out
+	awk "\$1 >= \$2 { print \"expired:\", \$0 }
+	     tok != \"\" && \$3 != tok && \$1 >= prevexp { print \"late:\", \$0 }
+	     \$3 != tok { tok = \$3; prevexp = \$2 }" seen >gaps &&
+	# the counts, once no renewal is under way: the agent stops, and one
+	# it began goes on and ends by itself
+	agent_status >status &&
+	agent_stop &&
+	i=0 &&
+	while pgrep -f "refresh --host $TS_HOST" >/dev/null &&
+		test $i -lt 300; do
+		sleep 0.1
+		i=$((i + 1))
+	done &&
 	renewals=$(tokenserver_count refresh_token) &&
-	tokens=$(cut -d" " -f3 seen | sort -u | wc -l) &&
 	own=$(grep -c "^renewed the token of" "$TRASH/agent.log") &&
-	echo "renewals $renewals (the agent'"'"'s own: $own), tokens seen $tokens" &&
-	# every renewal was the agent'"'"'s, ahead of time: no get renewed
-	test "$own" = "$renewals" &&
-	test "$renewals" -ge $((SECONDS_RUN / 20)) &&
-	test "$tokens" -ge 2 &&
+	tokens=$(cut -d" " -f3 seen | sort -u | wc -l) &&
+	echo "the server saw $renewals renewals, the agent made $own;" \
+		"$tokens tokens seen" &&
+	grep "^agent_counts=" status &&
+	{
+		test_must_be_empty gaps &&
+		# every get answered from memory, every renewal the
+		# agent'"'"'s own and ahead of time
+		test "$(agent_count waited status)" = 0 &&
+		test "$(agent_count delegated status)" = 0 &&
+		test "$own" = "$renewals" &&
+		test "$(agent_count early status)" = \
+			"$(agent_count renewals status)" &&
+		! grep "failed" "$TRASH/agent.log" &&
+		test "$renewals" -ge $((SECONDS_RUN / 20)) &&
+		test "$tokens" -ge 2 || {
+			echo "seen (time, expiry, token):"
+			awk "{ print \$1, \$2, substr(\$3, 1, 8) }" seen
+			echo "agent log:"; cat "$TRASH/agent.log"
+			false
+		}
+	} &&
 	# the last token is one the SQL API takes
 	test "$(tokenserver_token_status "$tok")" = 422 &&
-	agent_status >status &&
 	test_grep "^credential=$TS_HOST	ANALYST		[1-9][0-9]*	[1-9][0-9]*\$" status &&
 	! grep -F "$tok" "$TRASH/agent.log"
 '

@@ -20,12 +20,6 @@ CONNECTS=${TP_AGENT_CONNECTS:-200}
 TOKENPASS_REFRESH_MARGIN=2
 export TOKENPASS_REFRESH_MARGIN
 
-# agent_count NAME: a counter of the agent's status answer (agent.h)
-agent_count () {
-	agent_status | sed -n "s/^agent_counts=.* $1 \([0-9]*\).*/\1/p;
-		s/^agent_counts=$1 \([0-9]*\).*/\1/p"
-}
-
 test_setup 'PostgreSQL, the token server, an OAuth credential for the database' '
 	keyring_start &&
 	tokenserver_start &&

@@ -5,6 +5,8 @@
 #                           until it answers; sets AGENT_PID; stopped at exit
 #   agent_stop              stop it (SIGTERM) and wait for it
 #   agent_status            the agent's status answer (agent.h) on stdout
+#   agent_count NAME [FILE] one counter of its agent_counts= line (of a
+#                           status answer kept in FILE)
 #   agent_up                does an agent answer on the socket?
 #   agent_wait_down PID     wait (10 s at most) until PID is gone
 #   agent_request FILE      send FILE to the socket, print the raw answer
@@ -23,6 +25,12 @@ agent_request () {
 agent_status () {
 	printf 'tokenpass_op=status\n\n' >"$TRASH/.agent-status-req" &&
 	agent_request "$TRASH/.agent-status-req"
+}
+
+agent_count () {
+	{ if test $# -gt 1; then cat "$2"; else agent_status; fi; } |
+		sed -n "s/^agent_counts=.* $1 \([0-9]*\).*/\1/p;
+			s/^agent_counts=$1 \([0-9]*\).*/\1/p"
 }
 
 # up and done with its first read of the keyring

@@ -8,6 +8,7 @@
 #   pg_odbc_setup            ODBCSYSINI/ODBCINI in $TRASH/odbc with DSNs
 #                            [tp] (through the hook) and [pg] (psqlODBC)
 #   pg_sql SQL               run SQL as the superuser (over the socket)
+#   pg_hook_dsn, pg_stub_dsn, pg_dsn_less: more DSNs (below)
 #
 # We run as root, so the server runs as user postgres: the data directory
 # is chowned to it and the trash directory made traversable (not readable).
@@ -133,6 +134,26 @@ pg_hook_dsn () {
 	Database = odbctest
 	Username = odbcuser
 	SSLmode = disable
+	EOF
+}
+
+# pg_stub_dsn: the stub driver (tests/odbc-stub, no server) as [Stub] and
+# a hook DSN [tp-stub] to it, for user stub at stub.example:5433; the
+# benchmarks time the hook's own share with it
+pg_stub_dsn () {
+	cat >>"$ODBC_DIR/odbcinst.ini" <<-EOF
+
+	[Stub]
+	Driver = $TP_BUILD_DIR/tests/odbc-stub/.libs/libtpstub.so
+	EOF
+	cat >>"$ODBC_DIR/odbc.ini" <<-EOF
+
+	[tp-stub]
+	Driver = tokenpass
+	TargetDriver = Stub
+	Server = stub.example
+	Port = 5433
+	UID = stub
 	EOF
 }
 
