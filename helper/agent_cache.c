@@ -145,9 +145,11 @@ static time_t jitter(time_t span)
 /*
  * When the agent renews e: OAuth at two thirds of the token's life,
  * minus up to a tenth of it (jitter, so that many agents spread out),
- * never later than the margin; a PAT with an admin at the start of its
- * rotation window, never before two thirds of its life. After failures,
- * a growing back-off.
+ * never later than the margin, yet never before half its life (a token
+ * that lives less than the margin would be due again as soon as it is
+ * renewed, and renewed over and over); a PAT with an admin at the start
+ * of its rotation window, never before two thirds of its life. After
+ * failures, a growing back-off.
  */
 static time_t next_renewal(const struct agent_entry *e, time_t now)
 {
@@ -163,6 +165,8 @@ static time_t next_renewal(const struct agent_entry *e, time_t now)
 		at = e->expires - lifecycle_margin() - 1;
 		if (life && e->updated + life * 2 / 3 - jitter(life / 10) < at)
 			at = e->updated + life * 2 / 3 - jitter(life / 10);
+		if (life && at < e->updated + life / 2)
+			at = e->updated + life / 2;
 	} else if (e->admin) {
 		at = e->expires - PAT_WINDOW;
 		/*
@@ -966,6 +970,7 @@ void agent_cache_handle(struct agent_client *c)
 	struct credential cr = CREDENTIAL_INIT;
 	struct agent_entry *e = NULL;
 	time_t now = tp_now();
+	long margin;
 	int r;
 
 	if (!c->len) {
@@ -974,6 +979,7 @@ void agent_cache_handle(struct agent_client *c)
 	}
 	if (read_request(c, &cr))
 		return;
+	margin = cr.has_margin ? cr.margin : -1;
 	if (!cr.host) {
 		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
 		goto out;
@@ -988,7 +994,7 @@ void agent_cache_handle(struct agent_client *c)
 	}
 	if (agent.state != AGENT_READY) {
 		agent.count.delegated++;
-		agent_job_get(c, NULL);
+		agent_job_get(c, NULL, margin);
 		goto out;
 	}
 	r = find(&cr, &e);
@@ -997,12 +1003,15 @@ void agent_cache_handle(struct agent_client *c)
 		goto out;
 	}
 	/*
-	 * Anything but a good token: 'tokenpass get' itself, waiting for a
+	 * Anything but a good token, by the agent's margin and the caller's:
+	 * 'tokenpass get' itself (with the caller's margin), waiting for a
 	 * renewal already under way rather than starting a second one.
 	 */
 	if (r == DELEGATE || cr.renew || lifecycle_due(&(struct record){
 	    .kind = e->kind, .expires = e->expires }, 0) ||
 	    (e->expires && e->expires <= now) ||
+	    (margin >= 0 && e->kind == RECORD_OAUTH &&
+	     e->expires - now < margin) ||
 	    strpbrk(e->token, "\r\n") || strpbrk(e->user, "\r\n") ||
 	    (e->refresh_token && strpbrk(e->refresh_token, "\r\n"))) {
 		if (r == FOUND && !cr.renew && !c->retried &&
@@ -1011,7 +1020,7 @@ void agent_cache_handle(struct agent_client *c)
 			goto out;
 		}
 		agent.count.delegated++;
-		agent_job_get(c, r == FOUND ? e : NULL);
+		agent_job_get(c, r == FOUND ? e : NULL, margin);
 		goto out;
 	}
 	agent.count.served++;

@@ -263,10 +263,13 @@ static void set_key(struct job *j, const struct agent_entry *e)
 	j->dsn = xstrdup(e->dsn);
 }
 
-void agent_job_get(struct agent_client *c, const struct agent_entry *e)
+/* margin: the caller's TOKENPASS_REFRESH_MARGIN, -1 for the agent's */
+void agent_job_get(struct agent_client *c, const struct agent_entry *e,
+		   long margin)
 {
 	static const char *const args[] = { "get", NULL };
 	int fd = memfd_create("tokenpass-request", MFD_CLOEXEC);
+	char m[32];
 	struct job *j;
 
 	if (fd < 0 || write(fd, c->buf, c->len) != (ssize_t)c->len ||
@@ -277,7 +280,8 @@ void agent_job_get(struct agent_client *c, const struct agent_entry *e)
 			close(fd);
 		return;
 	}
-	j = spawn(JOB_GET, args, fd, 1, NULL);
+	snprintf(m, sizeof(m), "%ld", margin);
+	j = spawn(JOB_GET, args, fd, 1, margin >= 0 ? m : NULL);
 	close(fd);
 	j->client = c;
 	set_key(j, e);

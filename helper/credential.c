@@ -88,6 +88,16 @@ static int apply(struct credential *c, const char *key, const char *value,
 			c->cap_authtype = 1;
 	} else if (!strcmp(key, "tokenpass_renew")) {
 		c->renew = !strcmp(value, "1");
+	} else if (!strcmp(key, "tokenpass_margin")) {
+		unsigned long long v;
+
+		if (tp_parse_ulong(value, 86400, &v)) {
+			*why = "tokenpass_margin is not a number of seconds "
+			       "from 0 to 86400";
+			return -1;
+		}
+		c->has_margin = 1;
+		c->margin = (long)v;
 	}
 	/* anything else is for another helper or a later protocol */
 	return 0;

@@ -4,10 +4,13 @@
  * a line over CREDENTIAL_MAX_LINE bytes (newline included), a NUL byte, a
  * carriage return in a value or a line without '=' is refused.
  *
- * tokenpass understands two keys of its own, which git never sends:
- * "dsn" narrows the request to an app-level credential, and
- * "tokenpass_renew=1" asks for a renewal even when the token still looks
- * valid (the ODBC hook sends it after the server refused the token).
+ * tokenpass understands keys of its own, which git never sends: "dsn"
+ * narrows the request to an app-level credential, "tokenpass_renew=1"
+ * asks for a renewal even when the token still looks valid (the ODBC
+ * hook sends it after the server refused the token), and
+ * "tokenpass_margin=N" carries the caller's TOKENPASS_REFRESH_MARGIN to
+ * the agent (seconds, 0 to 86400), which answers by it as the caller's
+ * own 'tokenpass get' would.
  */
 #ifndef CREDENTIAL_H
 #define CREDENTIAL_H
@@ -28,6 +31,8 @@ struct credential {
 	time_t password_expiry_utc;	/* 0: none given */
 	unsigned cap_authtype:1;	/* caller sent capability[]=authtype */
 	unsigned renew:1;		/* tokenpass_renew=1 */
+	unsigned has_margin:1;		/* tokenpass_margin= was given */
+	long margin;			/* its seconds */
 };
 
 #define CREDENTIAL_INIT { 0 }

@@ -172,12 +172,31 @@ static int read_request(char **req, size_t *len)
 	return more;
 }
 
+/*
+ * The caller's TOKENPASS_REFRESH_MARGIN when it is one the core takes
+ * (0 to 86400 seconds), else NULL; *bad when it is set to anything else.
+ */
+static const char *caller_margin(int *bad)
+{
+	const char *m = getenv("TOKENPASS_REFRESH_MARGIN");
+
+	*bad = 0;
+	if (!m)
+		return NULL;
+	if (!*m || strlen(m) > 10 || strspn(m, "0123456789") != strlen(m) ||
+	    strtoul(m, NULL, 10) > 86400) {
+		*bad = 1;
+		return NULL;
+	}
+	return m;
+}
+
 static void agent_get(char **argv)
 {
-	char *path = agent_sock_path(), *req = NULL, *ans = NULL;
-	const char *errs;
-	size_t len = 0, ans_len = 0;
-	int fd, more, code;
+	char *path = agent_sock_path(), *req = NULL, *ans = NULL, *msg = NULL;
+	const char *errs, *margin;
+	size_t len = 0, ans_len = 0, mlen = 0;
+	int fd, more, code, bad;
 
 	fd = path ? agent_sock_connect(path) : -1;
 	free(path);
@@ -186,21 +205,34 @@ static void agent_get(char **argv)
 	/* what the agent holds never leaves in a core file */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	more = read_request(&req, &len);
-	if (more < 0) {
+	/* the margin goes first: a request's lines come in any order */
+	margin = caller_margin(&bad);
+	if (more >= 0)
+		msg = malloc(len + 32);
+	if (more < 0 || !msg) {
 		fprintf(stderr, "tokenpass: out of memory\n");
 		exit(1);
 	}
+	if (margin)
+		mlen = (size_t)snprintf(msg, 32, "tokenpass_margin=%s\n",
+					margin);
+	memcpy(msg + mlen, req, len);
+	mlen += len;
 	if (more ||
-	    agent_sock_exchange(fd, req, len, AGENT_WAIT_MS, &ans, &ans_len) ||
+	    agent_sock_exchange(fd, msg, mlen, AGENT_WAIT_MS, &ans, &ans_len) ||
 	    agent_sock_split(ans, &ans_len, &code, &errs)) {
 		close(fd);
 		if (ans) {
 			agent_sock_wipe(ans, ans_len);
 			free(ans);
 		}
+		agent_sock_wipe(msg, mlen);
+		free(msg);
 		fall_back(argv, req, len, more);
 	}
 	close(fd);
+	agent_sock_wipe(msg, mlen);
+	free(msg);
 	agent_sock_wipe(req, len);
 	free(req);
 	if (write_all(1, ans, ans_len) && !code) {
@@ -224,8 +256,13 @@ static void agent_get(char **argv)
 static int use_agent(void)
 {
 	const char *no = getenv("TOKENPASS_NO_AGENT");
+	int bad;
 
 	if (no && *no == '1')
+		return 0;
+	/* a margin the core reads as its default: the core, as without one */
+	caller_margin(&bad);
+	if (bad)
 		return 0;
 #ifdef TOKENPASS_TEST_CLOCK
 	if (getenv("TOKENPASS_NOW"))

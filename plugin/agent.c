@@ -10,6 +10,7 @@
 #include "common/agent_sock.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,16 +31,38 @@ static int helper_is_tokenpass(const char *helper)
 	       !strcmp(base, "git-credential-tokenpass");
 }
 
+/*
+ * The application's TOKENPASS_REFRESH_MARGIN, which the helper would read
+ * from the environment it inherits, as a request line in line (""
+ * without one); -1 when it is not one the helper takes (0 to 86400
+ * seconds): then the helper runs, as without an agent.
+ */
+static int margin_line(char *line, size_t n)
+{
+	const char *m = getenv("TOKENPASS_REFRESH_MARGIN");
+
+	*line = '\0';
+	if (!m)
+		return 0;
+	if (!*m || strlen(m) > 10 || strspn(m, "0123456789") != strlen(m) ||
+	    strtoul(m, NULL, 10) > 86400)
+		return -1;
+	snprintf(line, n, "tokenpass_margin=%s\n", m);
+	return 0;
+}
+
 int px_agent_run(const char *helper, const char *request, int timeout_ms,
 		 struct px_helper_result *res)
 {
-	char *path, *ans = NULL;
+	char *path, *ans = NULL, *msg = NULL;
+	char margin[32];
 	const char *errs, *nl;
-	size_t len = 0, n;
-	int fd, code, ret = 0;
+	size_t len = 0, n, mlen;
+	int fd, code, rc, ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!helper_is_tokenpass(helper))
+	if (!helper_is_tokenpass(helper) ||
+	    margin_line(margin, sizeof(margin)))
 		return 0;
 	path = agent_sock_path();
 	if (!path)
@@ -48,8 +71,18 @@ int px_agent_run(const char *helper, const char *request, int timeout_ms,
 	free(path);
 	if (fd < 0)
 		return 0;
-	if (agent_sock_exchange(fd, request, strlen(request), timeout_ms,
-				&ans, &len)) {
+	/* the margin goes first: a request's lines come in any order */
+	mlen = strlen(margin) + strlen(request);
+	if (*margin) {
+		msg = malloc(mlen + 1);
+		if (!msg)
+			goto out;
+		memcpy(msg, margin, strlen(margin));
+		memcpy(msg + strlen(margin), request, strlen(request) + 1);
+	}
+	rc = agent_sock_exchange(fd, msg ? msg : request, mlen, timeout_ms,
+				 &ans, &len);
+	if (rc) {
 		/* the bound is spent: no second wait for the helper */
 		if (errno == ETIMEDOUT) {
 			res->status = PX_HELPER_TIMEOUT;
@@ -73,6 +106,10 @@ int px_agent_run(const char *helper, const char *request, int timeout_ms,
 	ans = NULL;
 	ret = 1;
 out:
+	if (msg) {
+		px_wipe(msg, mlen);
+		free(msg);
+	}
 	if (ans) {
 		px_wipe(ans, len);
 		free(ans);

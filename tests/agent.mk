@@ -14,8 +14,8 @@ EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 # The tests that pass with an agent answering (TP_AGENT=1: keyring_start
 # starts one). Left out: the scripts that start no keyring, where
 # TP_AGENT changes nothing (t0200 t0201 t0300 t0501 t0504 t0505 t0506
-# t0600); those that set TOKENPASS_REFRESH_MARGIN for one command, which
-# the agent does not share (t0203 t0210 t0211); t0640,
+# t0600); t0210, which sets TOKENPASS_ANSWER_TIMEOUT for one command (the
+# agent passes on only the caller's TOKENPASS_REFRESH_MARGIN); t0640,
 # whose 2,000 stores make the agent read the keyring again and again
 # (more than 15 minutes).
 TP_AGENT_MODE_TESTS = \
@@ -28,10 +28,12 @@ TP_AGENT_MODE_TESTS = \
 	tests/t0106-git.t \
 	tests/t0107-git-t0303.t \
 	tests/t0202-login.t \
+	tests/t0203-renewal.t \
 	tests/t0204-reauth.t \
 	tests/t0205-concurrency.t \
 	tests/t0206-faults.t \
 	tests/t0207-rotate.t \
+	tests/t0211-lock-dir.t \
 	tests/t0212-locked-keyring.t \
 	tests/t0214-login-listener.t \
 	tests/t0215-matching.t \

@@ -134,6 +134,31 @@ test_expect_success 'an expired token (laptop asleep), 50 gets at once: one rene
 	cat err.* >errs && test_must_be_empty errs
 '
 
+test_expect_success "the caller's margin: a get inside it renews, as without the agent" '
+	tokenserver_config "{\"access_ttl\": 600}" &&
+	timeout 60 tokenpass refresh --host "$TS_HOST" --user ANALYST \
+		--force >/dev/null &&
+	tokenserver_reset &&
+	agent_start &&
+	test_when_finished agent_stop &&
+	# outside the agent'"'"'s margin: answered from memory
+	tp_token "$TS_HOST" ANALYST >before &&
+	test "$(agent_count served)" = 1 &&
+	# 900 s is more than the token has left: renewed for this caller
+	(TOKENPASS_REFRESH_MARGIN=900 && export TOKENPASS_REFRESH_MARGIN &&
+	 tp_token "$TS_HOST" ANALYST >after) &&
+	test "$(tokenserver_count refresh_token)" = 1 &&
+	test "$(agent_count delegated)" = 1 &&
+	test -s after && ! test_cmp before after &&
+	# a margin the helper reads as its default (120 s): not the agent
+	(TOKENPASS_REFRESH_MARGIN=soon && export TOKENPASS_REFRESH_MARGIN &&
+	 tp_token "$TS_HOST" ANALYST >again) &&
+	test_cmp after again &&
+	test "$(agent_count served)" = 1 &&
+	test "$(agent_count delegated)" = 1 &&
+	test "$(tokenserver_count refresh_token)" = 1
+'
+
 test_expect_success "SIGKILL in the middle of a renewal, $KILLS times: nothing lost" '
 	tokenserver_config "{\"access_ttl\": 600, \"delay_ms\": 400}" &&
 	ts_finally "tokenserver_config {}" &&
