@@ -4,9 +4,10 @@
  * a plain reading of the rules (SPEC.md, credential.h): the lines up to
  * the first blank line are read; the input is refused exactly when one of
  * them holds a NUL, has no '=', has a carriage return in its value, is
- * over 65535 bytes with its newline, or gives a password_expiry_utc that
- * is not a number of seconds. On success every field holds the last value
- * sent for its key, whole; on failure every field is released.
+ * over 65535 bytes with its newline, gives a password_expiry_utc that
+ * is not a number of seconds, or a tokenpass_margin outside 0 to 86400.
+ * On success every field holds the last value sent for its key, whole; on
+ * failure every field is released.
  *
  * An input starting with '~' stands for one long line ("k=" and 65530 +
  * (second byte % 8) 'x') in front of the rest, so that lines around the
@@ -40,6 +41,7 @@ struct want {
 	size_t len[NFIELDS];
 	time_t expiry;
 	int authtype, renew;
+	long margin;
 };
 
 static int key_is(const char *k, size_t klen, const char *key)
@@ -70,12 +72,33 @@ static int expiry(const char *v, size_t n, time_t *out)
 	return 0;
 }
 
+/* a number of seconds from min to max: digits only */
+static int seconds(const char *v, size_t n, long min, long max, long *out)
+{
+	long x = 0;
+	size_t i;
+
+	if (!n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		if (x <= max)
+			x = x * 10 + (v[i] - '0');
+	}
+	if (x < min || x > max)
+		return -1;
+	*out = x;
+	return 0;
+}
+
 static void expect(const char *buf, size_t n, struct want *w)
 {
 	size_t pos = 0;
 	int i;
 
 	memset(w, 0, sizeof(*w));
+	w->margin = -1;
 	while (pos < n) {
 		const char *line = buf + pos, *nl, *eq, *v;
 		size_t len, klen, vlen;
@@ -109,6 +132,9 @@ static void expect(const char *buf, size_t n, struct want *w)
 			w->authtype = 1;
 		if (key_is(line, klen, "tokenpass_renew"))
 			w->renew = key_is(v, vlen, "1");
+		if (key_is(line, klen, "tokenpass_margin") &&
+		    seconds(v, vlen, 0, 86400, &w->margin))
+			return;
 	}
 	w->ok = 1;
 }
@@ -176,6 +202,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(c.password_expiry_utc == w.expiry);
 		FUZZ_CHECK(c.cap_authtype == (unsigned)w.authtype);
 		FUZZ_CHECK(c.renew == (unsigned)w.renew);
+		FUZZ_CHECK(c.has_margin == (w.margin >= 0));
+		FUZZ_CHECK(!c.has_margin || c.margin == w.margin);
 	}
 	credential_release(&c);
 	free(buf);
