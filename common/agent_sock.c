@@ -225,6 +225,40 @@ out:
 	return ret;
 }
 
+/* the settings and their ranges, as tokenpass-core reads them */
+static const struct {
+	const char *env, *key;
+	unsigned long min, max;
+} settings[] = {
+	{ "TOKENPASS_REFRESH_MARGIN", "tokenpass_margin", 0, 86400 },
+	{ "TOKENPASS_ANSWER_TIMEOUT", "tokenpass_answer_timeout", 1, 600 },
+	{ "TOKENPASS_HTTP_TIMEOUT", "tokenpass_http_timeout", 1, 600 },
+};
+
+int agent_sock_settings(char *buf)
+{
+	size_t i, used = 0;
+
+	*buf = '\0';
+	for (i = 0; i < sizeof(settings) / sizeof(*settings); i++) {
+		const char *v = getenv(settings[i].env);
+		unsigned long n;
+
+		if (!v)
+			continue;
+		if (!*v || strlen(v) > 10 ||
+		    strspn(v, "0123456789") != strlen(v))
+			return -1;
+		n = strtoul(v, NULL, 10);
+		if (n < settings[i].min || n > settings[i].max)
+			return -1;
+		used += (size_t)snprintf(buf + used,
+					 AGENT_SOCK_SETTINGS_MAX - used,
+					 "%s=%lu\n", settings[i].key, n);
+	}
+	return 0;
+}
+
 static int has_prefix(const char *s, const char *pre)
 {
 	return !strncmp(s, pre, strlen(pre));

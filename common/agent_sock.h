@@ -60,6 +60,19 @@ int agent_sock_exchange(int fd, const char *req, size_t len, int timeout_ms,
 int agent_sock_split(char *ans, size_t *len, int *exit_code,
 		     const char **errs);
 
+/*
+ * The caller's settings that change what its own 'tokenpass get' would
+ * answer, as request lines for the agent, which answers by them
+ * (helper/credential.h): TOKENPASS_REFRESH_MARGIN as "tokenpass_margin=",
+ * TOKENPASS_ANSWER_TIMEOUT as "tokenpass_answer_timeout=" and
+ * TOKENPASS_HTTP_TIMEOUT as "tokenpass_http_timeout=", each when set.
+ * Writes them to buf (AGENT_SOCK_SETTINGS_MAX bytes) and returns 0, or
+ * returns -1 when one is set to a value tokenpass-core does not take
+ * (it reads that as its default): then the caller asks the core itself.
+ */
+#define AGENT_SOCK_SETTINGS_MAX 256
+int agent_sock_settings(char *buf);
+
 /* Zero n bytes in a way the compiler keeps. */
 void agent_sock_wipe(void *p, size_t n);
 

@@ -970,7 +970,6 @@ void agent_cache_handle(struct agent_client *c)
 	struct credential cr = CREDENTIAL_INIT;
 	struct agent_entry *e = NULL;
 	time_t now = tp_now();
-	long margin;
 	int r;
 
 	if (!c->len) {
@@ -979,7 +978,6 @@ void agent_cache_handle(struct agent_client *c)
 	}
 	if (read_request(c, &cr))
 		return;
-	margin = cr.has_margin ? cr.margin : -1;
 	if (!cr.host) {
 		agent_reply(c, xstrdup("tokenpass_exit=0\n"), 17);
 		goto out;
@@ -994,7 +992,7 @@ void agent_cache_handle(struct agent_client *c)
 	}
 	if (agent.state != AGENT_READY) {
 		agent.count.delegated++;
-		agent_job_get(c, NULL, margin);
+		agent_job_get(c, NULL, &cr);
 		goto out;
 	}
 	r = find(&cr, &e);
@@ -1004,23 +1002,24 @@ void agent_cache_handle(struct agent_client *c)
 	}
 	/*
 	 * Anything but a good token, by the agent's margin and the caller's:
-	 * 'tokenpass get' itself (with the caller's margin), waiting for a
-	 * renewal already under way rather than starting a second one.
+	 * 'tokenpass get' itself, with the caller's settings, waiting for a
+	 * renewal already under way rather than starting a second one (but
+	 * not past a caller's own answer timeout: its get answers in time).
 	 */
 	if (r == DELEGATE || cr.renew || lifecycle_due(&(struct record){
 	    .kind = e->kind, .expires = e->expires }, 0) ||
 	    (e->expires && e->expires <= now) ||
-	    (margin >= 0 && e->kind == RECORD_OAUTH &&
-	     e->expires - now < margin) ||
+	    (cr.margin >= 0 && e->kind == RECORD_OAUTH &&
+	     e->expires - now < cr.margin) ||
 	    strpbrk(e->token, "\r\n") || strpbrk(e->user, "\r\n") ||
 	    (e->refresh_token && strpbrk(e->refresh_token, "\r\n"))) {
 		if (r == FOUND && !cr.renew && !c->retried &&
-		    agent_job_wait(e, c)) {
+		    !cr.answer_timeout && agent_job_wait(e, c)) {
 			agent.count.waited++;
 			goto out;
 		}
 		agent.count.delegated++;
-		agent_job_get(c, r == FOUND ? e : NULL, margin);
+		agent_job_get(c, r == FOUND ? e : NULL, &cr);
 		goto out;
 	}
 	agent.count.served++;

@@ -112,8 +112,9 @@ void agent_cache_renewed(const char *host, const char *user, const char *dsn,
 
 /* agent_jobs.c */
 /* Hand the request of c to 'tokenpass-core get' and relay its answer. */
+struct credential;
 void agent_job_get(struct agent_client *c, const struct agent_entry *e,
-		   long margin);
+		   const struct credential *cr);
 /* Is a get or renewal for e running? Then c (not NULL) waits for it. */
 int agent_job_wait(const struct agent_entry *e, struct agent_client *c);
 void agent_job_renew(const struct agent_entry *e);

@@ -10,6 +10,7 @@
  * killed halfway leaves the keyring as lifecycle.c leaves it: whole.
  */
 #include "helper/agent_int.h"
+#include "helper/credential.h"
 #include "helper/lifecycle.h"
 #include "helper/secmem.h"
 #include "helper/tokenpass.h"
@@ -167,19 +168,45 @@ static gboolean on_output(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* the agent's environment with each of set ("NAME=VALUE") in place */
+static char **child_env(char *const *set)
+{
+	size_t i, k, n = 0, nset = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	while (set[nset])
+		nset++;
+	env = xcalloc(n + nset + 1, sizeof(*env));
+	for (i = n = 0; environ[i]; i++) {
+		for (k = 0; k < nset; k++)
+			if (!strncmp(environ[i], set[k],
+				     strcspn(set[k], "=") + 1))
+				break;
+		if (k == nset)
+			env[n++] = environ[i];
+	}
+	for (k = 0; k < nset; k++)
+		env[n++] = set[k];
+	env[n] = NULL;
+	return env;
+}
+
 /*
  * Start tokenpass-core with argv (NULL-terminated, after argv[0]); in
  * becomes its standard input (-1: /dev/null). With capture, its output
  * is collected, else it goes where the agent's own goes (the journal).
+ * set: variables ("NAME=VALUE", NULL-ended) that replace the agent's own.
  */
 static struct job *spawn(enum job_kind kind, const char *const *args, int in,
-			 int capture, const char *margin)
+			 int capture, char *const *set)
 {
 	posix_spawn_file_actions_t fa;
 	struct job *j = xcalloc(1, sizeof(*j));
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 };
-	char *argv[12], **env = environ, *menv = NULL;
-	size_t i, n = 0;
+	char *argv[12], **env = environ;
+	size_t i;
 	int rc;
 
 	j->kind = kind;
@@ -190,19 +217,8 @@ static struct job *spawn(enum job_kind kind, const char *const *args, int in,
 	for (i = 0; args[i] && i < 10; i++)
 		argv[i + 1] = (char *)args[i];
 	argv[i + 1] = NULL;
-	if (margin) {
-		/* the child's margin: "due now" for a renewal ahead of time */
-		while (environ[n])
-			n++;
-		env = xcalloc(n + 2, sizeof(*env));
-		menv = xasprintf("TOKENPASS_REFRESH_MARGIN=%s", margin);
-		for (i = n = 0; environ[i]; i++)
-			if (strncmp(environ[i], "TOKENPASS_REFRESH_MARGIN=",
-				    25))
-				env[n++] = environ[i];
-		env[n++] = menv;
-		env[n] = NULL;
-	}
+	if (set && *set)
+		env = child_env(set);
 	posix_spawn_file_actions_init(&fa);
 	if (in >= 0)
 		posix_spawn_file_actions_adddup2(&fa, in, 0);
@@ -220,9 +236,8 @@ static struct job *spawn(enum job_kind kind, const char *const *args, int in,
 	}
 	rc = posix_spawn(&j->pid, agent.self, &fa, NULL, argv, env);
 	posix_spawn_file_actions_destroy(&fa);
-	if (margin)
+	if (env != environ)
 		free(env);
-	free(menv);
 	if (out[1] >= 0)
 		close(out[1]);
 	if (err[1] >= 0)
@@ -263,13 +278,14 @@ static void set_key(struct job *j, const struct agent_entry *e)
 	j->dsn = xstrdup(e->dsn);
 }
 
-/* margin: the caller's TOKENPASS_REFRESH_MARGIN, -1 for the agent's */
+/* cr: the caller's settings for its 'tokenpass get' (credential.h) */
 void agent_job_get(struct agent_client *c, const struct agent_entry *e,
-		   long margin)
+		   const struct credential *cr)
 {
 	static const char *const args[] = { "get", NULL };
 	int fd = memfd_create("tokenpass-request", MFD_CLOEXEC);
-	char m[32];
+	char m[64], a[64], h[64], *set[4];
+	size_t n = 0;
 	struct job *j;
 
 	if (fd < 0 || write(fd, c->buf, c->len) != (ssize_t)c->len ||
@@ -280,8 +296,23 @@ void agent_job_get(struct agent_client *c, const struct agent_entry *e,
 			close(fd);
 		return;
 	}
-	snprintf(m, sizeof(m), "%ld", margin);
-	j = spawn(JOB_GET, args, fd, 1, margin >= 0 ? m : NULL);
+	if (cr->margin >= 0) {
+		snprintf(m, sizeof(m), "TOKENPASS_REFRESH_MARGIN=%ld",
+			 cr->margin);
+		set[n++] = m;
+	}
+	if (cr->answer_timeout) {
+		snprintf(a, sizeof(a), "TOKENPASS_ANSWER_TIMEOUT=%ld",
+			 cr->answer_timeout);
+		set[n++] = a;
+	}
+	if (cr->http_timeout) {
+		snprintf(h, sizeof(h), "TOKENPASS_HTTP_TIMEOUT=%ld",
+			 cr->http_timeout);
+		set[n++] = h;
+	}
+	set[n] = NULL;
+	j = spawn(JOB_GET, args, fd, 1, set);
 	close(fd);
 	j->client = c;
 	set_key(j, e);
@@ -314,7 +345,7 @@ void agent_job_renew(const struct agent_entry *e)
 {
 	const char *args[10] = { "refresh", "--host", e->host, "--user",
 				 e->user, NULL };
-	char margin[32];
+	char margin[64], *set[2] = { margin, NULL };
 	long long left = (long long)(e->expires - tp_now()) + 1;
 	struct job *j;
 
@@ -327,12 +358,11 @@ void agent_job_renew(const struct agent_entry *e)
 		left = lifecycle_margin();
 	if (left > 86400)
 		left = 86400;
-	snprintf(margin, sizeof(margin), "%lld", left);
+	snprintf(margin, sizeof(margin), "TOKENPASS_REFRESH_MARGIN=%lld", left);
 	agent.count.renewals++;
 	if (!e->expires || tp_now() < e->expires)
 		agent.count.early++;
-	j = spawn(JOB_RENEW, args, -1, 0, e->kind == RECORD_OAUTH ? margin :
-		  NULL);
+	j = spawn(JOB_RENEW, args, -1, 0, e->kind == RECORD_OAUTH ? set : NULL);
 	set_key(j, e);
 	j->updated = e->updated;
 	if (j->exited)

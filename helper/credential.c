@@ -61,6 +61,17 @@ static int parse_expiry(const char *value, time_t *out)
 	return 0;
 }
 
+static int parse_seconds(const char *value, long min, long max, long *out)
+{
+	unsigned long long v;
+
+	if (tp_parse_ulong(value, (unsigned long long)max, &v) ||
+	    (long long)v < min)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
 static int apply(struct credential *c, const char *key, const char *value,
 		 const char **why)
 {
@@ -89,15 +100,23 @@ static int apply(struct credential *c, const char *key, const char *value,
 	} else if (!strcmp(key, "tokenpass_renew")) {
 		c->renew = !strcmp(value, "1");
 	} else if (!strcmp(key, "tokenpass_margin")) {
-		unsigned long long v;
-
-		if (tp_parse_ulong(value, 86400, &v)) {
+		if (parse_seconds(value, 0, 86400, &c->margin)) {
 			*why = "tokenpass_margin is not a number of seconds "
 			       "from 0 to 86400";
 			return -1;
 		}
-		c->has_margin = 1;
-		c->margin = (long)v;
+	} else if (!strcmp(key, "tokenpass_answer_timeout")) {
+		if (parse_seconds(value, 1, 600, &c->answer_timeout)) {
+			*why = "tokenpass_answer_timeout is not a number of "
+			       "seconds from 1 to 600";
+			return -1;
+		}
+	} else if (!strcmp(key, "tokenpass_http_timeout")) {
+		if (parse_seconds(value, 1, 600, &c->http_timeout)) {
+			*why = "tokenpass_http_timeout is not a number of "
+			       "seconds from 1 to 600";
+			return -1;
+		}
 	}
 	/* anything else is for another helper or a later protocol */
 	return 0;

@@ -8,9 +8,11 @@
  * narrows the request to an app-level credential, "tokenpass_renew=1"
  * asks for a renewal even when the token still looks valid (the ODBC
  * hook sends it after the server refused the token), and
- * "tokenpass_margin=N" carries the caller's TOKENPASS_REFRESH_MARGIN to
- * the agent (seconds, 0 to 86400), which answers by it as the caller's
- * own 'tokenpass get' would.
+ * "tokenpass_margin=N", "tokenpass_answer_timeout=N" and
+ * "tokenpass_http_timeout=N" carry the caller's TOKENPASS_REFRESH_MARGIN
+ * (0 to 86400 seconds), TOKENPASS_ANSWER_TIMEOUT and
+ * TOKENPASS_HTTP_TIMEOUT (1 to 600) to the agent, which answers by them
+ * as the caller's own 'tokenpass get' would (common/agent_sock.h).
  */
 #ifndef CREDENTIAL_H
 #define CREDENTIAL_H
@@ -31,11 +33,12 @@ struct credential {
 	time_t password_expiry_utc;	/* 0: none given */
 	unsigned cap_authtype:1;	/* caller sent capability[]=authtype */
 	unsigned renew:1;		/* tokenpass_renew=1 */
-	unsigned has_margin:1;		/* tokenpass_margin= was given */
-	long margin;			/* its seconds */
+	long margin;			/* tokenpass_margin=, -1: none */
+	long answer_timeout;		/* tokenpass_answer_timeout=, 0: none */
+	long http_timeout;		/* tokenpass_http_timeout=, 0: none */
 };
 
-#define CREDENTIAL_INIT { 0 }
+#define CREDENTIAL_INIT { .margin = -1 }
 
 /*
  * Read one credential from in into c (fresh or released). Returns 0, or

@@ -172,31 +172,13 @@ static int read_request(char **req, size_t *len)
 	return more;
 }
 
-/*
- * The caller's TOKENPASS_REFRESH_MARGIN when it is one the core takes
- * (0 to 86400 seconds), else NULL; *bad when it is set to anything else.
- */
-static const char *caller_margin(int *bad)
-{
-	const char *m = getenv("TOKENPASS_REFRESH_MARGIN");
-
-	*bad = 0;
-	if (!m)
-		return NULL;
-	if (!*m || strlen(m) > 10 || strspn(m, "0123456789") != strlen(m) ||
-	    strtoul(m, NULL, 10) > 86400) {
-		*bad = 1;
-		return NULL;
-	}
-	return m;
-}
-
 static void agent_get(char **argv)
 {
 	char *path = agent_sock_path(), *req = NULL, *ans = NULL, *msg = NULL;
-	const char *errs, *margin;
-	size_t len = 0, ans_len = 0, mlen = 0;
-	int fd, more, code, bad;
+	char settings[AGENT_SOCK_SETTINGS_MAX];
+	const char *errs;
+	size_t len = 0, ans_len = 0, mlen;
+	int fd, more, code;
 
 	fd = path ? agent_sock_connect(path) : -1;
 	free(path);
@@ -205,17 +187,16 @@ static void agent_get(char **argv)
 	/* what the agent holds never leaves in a core file */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	more = read_request(&req, &len);
-	/* the margin goes first: a request's lines come in any order */
-	margin = caller_margin(&bad);
+	/* the settings go first: a request's lines come in any order */
+	agent_sock_settings(settings);
+	mlen = strlen(settings);
 	if (more >= 0)
-		msg = malloc(len + 32);
+		msg = malloc(mlen + len + 1);
 	if (more < 0 || !msg) {
 		fprintf(stderr, "tokenpass: out of memory\n");
 		exit(1);
 	}
-	if (margin)
-		mlen = (size_t)snprintf(msg, 32, "tokenpass_margin=%s\n",
-					margin);
+	memcpy(msg, settings, mlen);
 	memcpy(msg + mlen, req, len);
 	mlen += len;
 	if (more ||
@@ -246,23 +227,23 @@ static void agent_get(char **argv)
 }
 
 /*
- * Should this get go to the agent? Not when TOKENPASS_NO_AGENT=1, nor,
- * in a build for the test suite, when TOKENPASS_NOW sets this command's
- * clock: the agent keeps one clock for all its callers and for its own
- * renewals, so a test that moves the time of one command is answered by
- * tokenpass-core, exactly as with no agent. Other builds ignore
- * TOKENPASS_NOW (tp_now) and always ask the agent.
+ * Should this get go to the agent? Not when TOKENPASS_NO_AGENT=1, nor
+ * when a setting the agent is told of is one the core would not take
+ * (agent_sock_settings), nor, in a build for the test suite, when
+ * TOKENPASS_NOW sets this command's clock: the agent keeps one clock for
+ * all its callers and for its own renewals, so a test that moves the time
+ * of one command is answered by tokenpass-core, exactly as with no agent.
+ * Other builds ignore TOKENPASS_NOW (tp_now) and always ask the agent.
  */
 static int use_agent(void)
 {
 	const char *no = getenv("TOKENPASS_NO_AGENT");
-	int bad;
+	char settings[AGENT_SOCK_SETTINGS_MAX];
 
 	if (no && *no == '1')
 		return 0;
-	/* a margin the core reads as its default: the core, as without one */
-	caller_margin(&bad);
-	if (bad)
+	/* a setting the core reads as its default: the core, as always */
+	if (agent_sock_settings(settings))
 		return 0;
 #ifdef TOKENPASS_TEST_CLOCK
 	if (getenv("TOKENPASS_NOW"))

@@ -31,38 +31,22 @@ static int helper_is_tokenpass(const char *helper)
 	       !strcmp(base, "git-credential-tokenpass");
 }
 
-/*
- * The application's TOKENPASS_REFRESH_MARGIN, which the helper would read
- * from the environment it inherits, as a request line in line (""
- * without one); -1 when it is not one the helper takes (0 to 86400
- * seconds): then the helper runs, as without an agent.
- */
-static int margin_line(char *line, size_t n)
-{
-	const char *m = getenv("TOKENPASS_REFRESH_MARGIN");
-
-	*line = '\0';
-	if (!m)
-		return 0;
-	if (!*m || strlen(m) > 10 || strspn(m, "0123456789") != strlen(m) ||
-	    strtoul(m, NULL, 10) > 86400)
-		return -1;
-	snprintf(line, n, "tokenpass_margin=%s\n", m);
-	return 0;
-}
-
 int px_agent_run(const char *helper, const char *request, int timeout_ms,
 		 struct px_helper_result *res)
 {
 	char *path, *ans = NULL, *msg = NULL;
-	char margin[32];
+	char settings[AGENT_SOCK_SETTINGS_MAX];
 	const char *errs, *nl;
 	size_t len = 0, n, mlen;
 	int fd, code, rc, ret = 0;
 
 	memset(res, 0, sizeof(*res));
-	if (!helper_is_tokenpass(helper) ||
-	    margin_line(margin, sizeof(margin)))
+	/*
+	 * The helper reads the application's settings from the environment
+	 * it inherits; the agent is told them. One the helper would not take:
+	 * the helper, as without an agent.
+	 */
+	if (!helper_is_tokenpass(helper) || agent_sock_settings(settings))
 		return 0;
 	path = agent_sock_path();
 	if (!path)
@@ -71,14 +55,14 @@ int px_agent_run(const char *helper, const char *request, int timeout_ms,
 	free(path);
 	if (fd < 0)
 		return 0;
-	/* the margin goes first: a request's lines come in any order */
-	mlen = strlen(margin) + strlen(request);
-	if (*margin) {
+	/* the settings go first: a request's lines come in any order */
+	mlen = strlen(settings) + strlen(request);
+	if (*settings) {
 		msg = malloc(mlen + 1);
 		if (!msg)
 			goto out;
-		memcpy(msg, margin, strlen(margin));
-		memcpy(msg + strlen(margin), request, strlen(request) + 1);
+		memcpy(msg, settings, strlen(settings));
+		memcpy(msg + strlen(settings), request, strlen(request) + 1);
 	}
 	rc = agent_sock_exchange(fd, msg ? msg : request, mlen, timeout_ms,
 				 &ans, &len);

@@ -14,10 +14,10 @@ EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 # The tests that pass with an agent answering (TP_AGENT=1: keyring_start
 # starts one). Left out: the scripts that start no keyring, where
 # TP_AGENT changes nothing (t0200 t0201 t0300 t0501 t0504 t0505 t0506
-# t0600); t0210, which sets TOKENPASS_ANSWER_TIMEOUT for one command (the
-# agent passes on only the caller's TOKENPASS_REFRESH_MARGIN); t0640,
-# whose 2,000 stores make the agent read the keyring again and again
-# (more than 15 minutes).
+# t0600); t0640, whose 2,000 stores make the agent read the keyring
+# again and again (more than 15 minutes). A caller's own
+# TOKENPASS_REFRESH_MARGIN, TOKENPASS_ANSWER_TIMEOUT and
+# TOKENPASS_HTTP_TIMEOUT go to the agent with its request (t0203, t0210).
 TP_AGENT_MODE_TESTS = \
 	tests/t0100-protocol.t \
 	tests/t0101-add-pat.t \
@@ -33,6 +33,7 @@ TP_AGENT_MODE_TESTS = \
 	tests/t0205-concurrency.t \
 	tests/t0206-faults.t \
 	tests/t0207-rotate.t \
+	tests/t0210-renewal-finishes.t \
 	tests/t0211-lock-dir.t \
 	tests/t0212-locked-keyring.t \
 	tests/t0214-login-listener.t \

@@ -52,12 +52,7 @@ test_expect_success "ahead of time: over $SECONDS_RUN s no get waits for a renew
 	# it began goes on and ends by itself
 	agent_status >status &&
 	agent_stop &&
-	i=0 &&
-	while pgrep -f "refresh --host $TS_HOST" >/dev/null &&
-		test $i -lt 300; do
-		sleep 0.1
-		i=$((i + 1))
-	done &&
+	agent_wait_renewals "$TS_HOST" &&
 	renewals=$(tokenserver_count refresh_token) &&
 	own=$(grep -c "^renewed the token of" "$TRASH/agent.log") &&
 	tokens=$(cut -d" " -f3 seen | sort -u | wc -l) &&

@@ -66,26 +66,68 @@ test_expect_success "$CONNECTS connects over $SECONDS_RUN s: renewals ahead of t
 		sleep $(awk "BEGIN { d = ($end - $(date +%s)) / $left - 0.1;
 			print (d > 0 ? d : 0) }")
 	done &&
+	# the counts, once no renewal is under way: the agent stops, and one
+	# it began goes on and ends by itself
+	agent_status >status &&
+	agent_stop &&
+	agent_wait_renewals "$DB_HOST" &&
 	renewals=$(tokenserver_count refresh_token) &&
 	own=$(grep -c "^renewed the token of" "$TRASH/agent.log") &&
-	agent_status >status &&
 	cat status &&
 	echo "connects $n, renewals $renewals (the agent'"'"'s own: $own)" &&
 	# the server saw renewals, every one the agent'"'"'s, each started
 	# while the old token was still good
 	test "$renewals" -ge $((SECONDS_RUN / TTL * 2 / 3)) &&
 	test "$own" = "$renewals" &&
-	test "$(agent_count renewals)" = "$renewals" &&
-	test "$(agent_count early)" = "$renewals" &&
+	test "$(agent_count early status)" = "$(agent_count renewals status)" &&
 	# every connect was answered from the cache: none waited for a
 	# renewal or went to a tokenpass get, none ran the TokenHelper
-	test "$(agent_count served)" -ge "$n" &&
-	test "$(agent_count waited)" = 0 &&
-	test "$(agent_count delegated)" = 0 &&
+	test "$(agent_count served status)" -ge "$n" &&
+	test "$(agent_count waited status)" = 0 &&
+	test "$(agent_count delegated status)" = 0 &&
 	test_path_is_missing spawned &&
 	tok=$(TOKENPASS_NO_AGENT=1 tp_token "$DB_HOST" odbcuser) &&
 	test "$(tokenserver_token_status "$tok")" = 422 &&
 	! grep -F "$tok" "$TRASH/agent.log"
+'
+
+test_expect_success "50 connects and 50 gets at once, the token in its last third: one token request" '
+	# a 30 s token 21 s old, and an agent that starts now: it renews at
+	# once, the server taking 3 s; meanwhile 100 callers ask together
+	tokenserver_config "{\"access_ttl\": 30}" &&
+	timeout 60 tokenpass refresh --host "$DB_HOST" --user odbcuser \
+		--force >/dev/null &&
+	old=$(TOKENPASS_NO_AGENT=1 tp_token "$DB_HOST" odbcuser) &&
+	tokenserver_config "{\"access_ttl\": 30, \"delay_ms\": 3000}" &&
+	ts_finally "tokenserver_config {}" &&
+	sleep 21 &&
+	tokenserver_reset &&
+	: >"$TRASH/agent.log" &&
+	agent_start &&
+	test_when_finished agent_stop &&
+	i=0 && pids= &&
+	while test $i -lt 50; do
+		isql -b -v spy <q.sql >isql.$i 2>&1 &
+		pids="$pids $!"
+		tp_get "$DB_HOST" odbcuser >answer.$i 2>err.$i &
+		pids="$pids $!"
+		i=$((i + 1))
+	done &&
+	wait $pids &&
+	agent_stop &&
+	agent_wait_renewals "$DB_HOST" &&
+	new=$(TOKENPASS_NO_AGENT=1 tp_token "$DB_HOST" odbcuser) &&
+	test "$new" != "$old" &&
+	# one token request, the agent'"'"'s; every connect got in, every
+	# get answered the old token or the new one
+	test "$(tokenserver_count refresh_token)" = 1 &&
+	test "$(grep -c "^renewed the token of" "$TRASH/agent.log")" = 1 &&
+	test "$(grep -l 42 isql.* | wc -l)" = 50 &&
+	sed -n "s/^password=//p" answer.* >tokens &&
+	test_line_count = 50 tokens &&
+	! grep -v -F -x -e "$old" -e "$new" tokens &&
+	cat err.* >errs && test_must_be_empty errs &&
+	test_path_is_missing spawned
 '
 
 test_done

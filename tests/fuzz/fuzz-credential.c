@@ -5,9 +5,10 @@
  * the first blank line are read; the input is refused exactly when one of
  * them holds a NUL, has no '=', has a carriage return in its value, is
  * over 65535 bytes with its newline, gives a password_expiry_utc that
- * is not a number of seconds, or a tokenpass_margin outside 0 to 86400.
- * On success every field holds the last value sent for its key, whole; on
- * failure every field is released.
+ * is not a number of seconds, or a tokenpass_margin (0 to 86400),
+ * tokenpass_answer_timeout or tokenpass_http_timeout (1 to 600) outside
+ * its range. On success every field holds the last value sent for its
+ * key, whole; on failure every field is released.
  *
  * An input starting with '~' stands for one long line ("k=" and 65530 +
  * (second byte % 8) 'x') in front of the rest, so that lines around the
@@ -41,7 +42,7 @@ struct want {
 	size_t len[NFIELDS];
 	time_t expiry;
 	int authtype, renew;
-	long margin;
+	long margin, answer_timeout, http_timeout;
 };
 
 static int key_is(const char *k, size_t klen, const char *key)
@@ -135,6 +136,12 @@ static void expect(const char *buf, size_t n, struct want *w)
 		if (key_is(line, klen, "tokenpass_margin") &&
 		    seconds(v, vlen, 0, 86400, &w->margin))
 			return;
+		if (key_is(line, klen, "tokenpass_answer_timeout") &&
+		    seconds(v, vlen, 1, 600, &w->answer_timeout))
+			return;
+		if (key_is(line, klen, "tokenpass_http_timeout") &&
+		    seconds(v, vlen, 1, 600, &w->http_timeout))
+			return;
 	}
 	w->ok = 1;
 }
@@ -202,8 +209,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(c.password_expiry_utc == w.expiry);
 		FUZZ_CHECK(c.cap_authtype == (unsigned)w.authtype);
 		FUZZ_CHECK(c.renew == (unsigned)w.renew);
-		FUZZ_CHECK(c.has_margin == (w.margin >= 0));
-		FUZZ_CHECK(!c.has_margin || c.margin == w.margin);
+		FUZZ_CHECK(c.margin == w.margin);
+		FUZZ_CHECK(c.answer_timeout == w.answer_timeout);
+		FUZZ_CHECK(c.http_timeout == w.http_timeout);
 	}
 	credential_release(&c);
 	free(buf);

@@ -9,6 +9,8 @@
 #                           status answer kept in FILE)
 #   agent_up                does an agent answer on the socket?
 #   agent_wait_down PID     wait (10 s at most) until PID is gone
+#   agent_wait_renewals HOST  wait (30 s at most) until no renewal the
+#                           agent began for HOST runs any more
 #   agent_request FILE      send FILE to the socket, print the raw answer
 #
 # TP_AGENT=1 makes keyring_start start an agent too, so that every helper
@@ -62,6 +64,16 @@ agent_wait_down () {
 		_i=$((_i + 1))
 	done
 	! kill -0 "$1" 2>/dev/null
+}
+
+# a renewal the agent began goes on when it stops, and ends by itself
+agent_wait_renewals () {
+	_i=0
+	while pgrep -f "refresh --host $1" >/dev/null && test $_i -lt 300; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	! pgrep -f "refresh --host $1" >/dev/null
 }
 
 agent_stop () {

@@ -141,6 +141,28 @@ static void test_basic(void)
 	check(!parse_str("host=h\ntokenpass_renew=yes\n", &c, &why) &&
 	      !c.renew, "tokenpass_renew=yes does not");
 	credential_release(&c);
+
+	check(!parse_str("host=h\n", &c, &why) && c.margin == -1 &&
+	      !c.answer_timeout && !c.http_timeout,
+	      "no caller's settings: none taken");
+	credential_release(&c);
+	check(!parse_str("tokenpass_margin=0\ntokenpass_answer_timeout=600\n"
+			 "tokenpass_http_timeout=1\nhost=h\n", &c, &why) &&
+	      c.margin == 0 && c.answer_timeout == 600 &&
+	      c.http_timeout == 1, "the caller's settings, at their bounds");
+	credential_release(&c);
+	check(parse_str("host=h\ntokenpass_margin=86401\n", &c, &why) &&
+	      why && strstr(why, "tokenpass_margin") && !c.host,
+	      "a margin over a day is refused");
+	credential_release(&c);
+	check(parse_str("host=h\ntokenpass_answer_timeout=0\n", &c, &why) &&
+	      why && strstr(why, "tokenpass_answer_timeout"),
+	      "an answer timeout of 0 is refused");
+	credential_release(&c);
+	check(parse_str("host=h\ntokenpass_http_timeout=-5\n", &c, &why) &&
+	      why && strstr(why, "tokenpass_http_timeout"),
+	      "a negative HTTP timeout is refused");
+	credential_release(&c);
 }
 
 static void test_refused(void)
