@@ -107,7 +107,7 @@ test_expect_success "50 connects and 50 gets at once, the token in its last thir
 	test_when_finished agent_stop &&
 	i=0 && pids= &&
 	while test $i -lt 50; do
-		isql -b -v spy <q.sql >isql.$i 2>&1 &
+		isql -b -v spy <q.sql >connect.$i 2>&1 &
 		pids="$pids $!"
 		tp_get "$DB_HOST" odbcuser >answer.$i 2>err.$i &
 		pids="$pids $!"
@@ -122,7 +122,7 @@ test_expect_success "50 connects and 50 gets at once, the token in its last thir
 	# get answered the old token or the new one
 	test "$(tokenserver_count refresh_token)" = 1 &&
 	test "$(grep -c "^renewed the token of" "$TRASH/agent.log")" = 1 &&
-	test "$(grep -l 42 isql.* | wc -l)" = 50 &&
+	test "$(grep -l 42 connect.* | wc -l)" = 50 &&
 	sed -n "s/^password=//p" answer.* >tokens &&
 	test_line_count = 50 tokens &&
 	! grep -v -F -x -e "$old" -e "$new" tokens &&
