@@ -361,11 +361,10 @@ out:
 	return ret;
 }
 
-/* the ODBC function ids the hook exports at all */
 /*
- * The functions the hook exports, as SQLGetFunctions' bitmap: built once,
- * since unixODBC asks at every connect and a scan per function id made
- * that call cost more than the rest of the hook's connect.
+ * The ODBC functions the hook exports at all, as SQLGetFunctions' bitmap:
+ * built once, since unixODBC asks at every connect and a scan per
+ * function id made that call cost more than the rest of the hook's connect.
  */
 static SQLUSMALLINT exported_map[SQL_API_ODBC3_ALL_FUNCTIONS_SIZE];
 static pthread_once_t exported_once = PTHREAD_ONCE_INIT;
