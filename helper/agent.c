@@ -47,6 +47,25 @@ static int clients;
 static guint reload_src;
 static uid_t my_uid;			/* getuid() once, not per client */
 
+/*
+ * g_unix_fd_add(), but the source keeps its descriptor in the poll set
+ * while its callback runs: GLib would take it out and put it back, and
+ * wake its own poll with a write each time (four system calls a request
+ * more). The callbacks here never run the main loop again.
+ */
+static guint fd_watch(int fd, GIOCondition cond, GUnixFDSourceFunc fn,
+		      gpointer data)
+{
+	GSource *s = g_unix_fd_source_new(fd, cond);
+	guint id;
+
+	g_source_set_callback(s, (GSourceFunc)(void (*)(void))fn, data, NULL);
+	g_source_set_can_recurse(s, TRUE);
+	id = g_source_attach(s, NULL);
+	g_source_unref(s);
+	return id;
+}
+
 void agent_touch(void)
 {
 	last_activity = g_get_monotonic_time();
@@ -120,8 +139,8 @@ void agent_reply(struct agent_client *c, char *ans, size_t len)
 		client_free(c);
 		return;
 	}
-	c->src = g_unix_fd_add(c->fd, G_IO_OUT | G_IO_HUP | G_IO_ERR,
-			       on_client_out, c);
+	c->src = fd_watch(c->fd, G_IO_OUT | G_IO_HUP | G_IO_ERR,
+			  on_client_out, c);
 	if (!c->timer)
 		c->timer = g_timeout_add_seconds(CLIENT_TIMEOUT,
 						 on_client_timeout, c);
@@ -239,8 +258,7 @@ static void client_new(int fd)
 		client_free(c);
 		return;
 	}
-	c->src = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR,
-			       on_client_in, c);
+	c->src = fd_watch(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_client_in, c);
 	c->timer = g_timeout_add_seconds(CLIENT_TIMEOUT, on_client_timeout, c);
 }
 
@@ -634,7 +652,7 @@ int cmd_agent(const struct tp_args *a)
 	agent_touch();
 	bus = follow_keyring();
 	agent_cache_reload();
-	g_unix_fd_add(listen_fd, G_IO_IN, on_accept, NULL);
+	fd_watch(listen_fd, G_IO_IN, on_accept, NULL);
 	g_unix_signal_add(SIGTERM, on_quit, NULL);
 	g_unix_signal_add(SIGINT, on_quit, NULL);
 	g_unix_signal_add(SIGHUP, on_hup, NULL);

@@ -946,16 +946,20 @@ static void answer(struct agent_client *c, const struct credential *cr,
 static int read_request(struct agent_client *c, struct credential *cr)
 {
 	const char *why;
+	char sbuf[BUFSIZ];	/* stdio's copy of the request, wiped */
 	FILE *in = fmemopen(c->buf, c->len, "r");
+	int r;
 
-	if (!in)
+	if (!in || setvbuf(in, sbuf, _IOFBF, sizeof(sbuf)))
 		tp_die("out of memory reading a request");
-	if (credential_read(cr, in, &why)) {
-		fclose(in);
+	r = credential_read(cr, in, &why);
+	fclose(in);
+	/* it holds at most the request's bytes */
+	tp_memzero(sbuf, c->len < sizeof(sbuf) ? c->len : sizeof(sbuf));
+	if (r) {
 		agent_reply_error(c, TP_USAGE, "get: %s", why);
 		return -1;
 	}
-	fclose(in);
 	if (cr->host && tp_normalize_host(cr->host)) {
 		agent_reply_error(c, TP_USAGE, "get: host is empty or holds "
 				  "white space");

@@ -10,7 +10,8 @@
 /*
  * Reads one line into buf (which holds CREDENTIAL_MAX_LINE + 1 bytes),
  * without its newline. Returns its length, -1 at EOF before any byte, or
- * -2 with *why set for a line that is too long or holds a NUL.
+ * -2 with *why set for a line that is too long or holds a NUL (what was
+ * read of it wiped).
  */
 static long read_line(FILE *in, char *buf, const char **why)
 {
@@ -23,19 +24,22 @@ static long read_line(FILE *in, char *buf, const char **why)
 		/* the newline counts against the limit too */
 		if (n + 1 >= CREDENTIAL_MAX_LINE) {
 			*why = "input line longer than 65535 bytes";
-			return -2;
+			goto fail;
 		}
 		if (!ch) {
 			*why = "input holds a NUL byte";
-			return -2;
+			goto fail;
 		}
 		buf[n++] = (char)ch;
 	}
 	if (ferror(in)) {
 		*why = "cannot read standard input";
-		return -2;
+		goto fail;
 	}
 	return n ? n : -1;
+fail:
+	tp_memzero(buf, (size_t)n);
+	return -2;
 }
 
 static void set_field(char **field, const char *value)
@@ -153,7 +157,9 @@ int credential_read(struct credential *c, FILE *in, const char **why)
 	}
 	ret = 0;
 out:
-	tp_memzero(buf, CREDENTIAL_MAX_LINE + 1);
+	/* every line read before is wiped already: the one that failed */
+	if (n > 0)
+		tp_memzero(buf, (size_t)n + 1);
 	free(buf);
 	if (ret)
 		credential_release(c);

@@ -12,10 +12,11 @@ TESTS += $(TP_AGENT_TESTS)
 EXTRA_DIST += $(TP_AGENT_TESTS) tests/agent.mk
 
 # The tests that pass with an agent answering (TP_AGENT=1: keyring_start
-# starts one). Left out: the scripts that start no keyring, where
-# TP_AGENT changes nothing (t0200 t0201 t0300 t0501 t0504 t0505 t0506
-# t0600); t0640, whose 2,000 stores make the agent read the keyring
-# again and again (more than 15 minutes). A caller's own
+# starts one, and the attack and client rigs call it). Left out: the
+# scripts that start no keyring, where TP_AGENT changes nothing (t0200
+# t0201 t0300 t0501 t0504 t0505 t0506 t0600 t0641 t0850 t0851); t0640,
+# whose 2,000 stores make the agent read the keyring again and again
+# (more than 15 minutes). A caller's own
 # TOKENPASS_REFRESH_MARGIN, TOKENPASS_ANSWER_TIMEOUT and
 # TOKENPASS_HTTP_TIMEOUT go to the agent with its request (t0203, t0210).
 TP_AGENT_MODE_TESTS = \
@@ -38,6 +39,7 @@ TP_AGENT_MODE_TESTS = \
 	tests/t0212-locked-keyring.t \
 	tests/t0214-login-listener.t \
 	tests/t0215-matching.t \
+	tests/t0216-rotate-finishes.t \
 	tests/t0301-odbc-pg.t \
 	tests/t0302-odbc-pg-errors.t \
 	tests/t0303-odbc-leaks.t \
@@ -48,7 +50,10 @@ TP_AGENT_MODE_TESTS = \
 	tests/t0511-quoting.t \
 	tests/t0610-crash.t \
 	tests/t0620-exposure.t \
-	tests/t0630-bad-input.t
+	tests/t0630-bad-input.t \
+	$(TP_ATTACK_TESTS) \
+	$(TP_CLIENT_TESTS) \
+	tests/t0852-wchar-data.t
 check-agent:
 	TP_AGENT=1 $(MAKE) $(AM_MAKEFLAGS) check \
 		TESTS='$(TP_AGENT_MODE_TESTS)'
