@@ -12,10 +12,12 @@
 #        /bin/true (fork and exec alone)
 #   2. the agent under load: 8 clients for 10 s (bench/agent-load.c)
 #   3. its resident memory with 1,000 credentials
-#   4. ODBC connects through the hook (PAIRS, one process) with the agent
-#      and without it, each against the plain psqlODBC connect; then with
-#      the agent, to the stub driver against the stub alone (the hook's
-#      own share, without the database server's spread)
+#   4. ODBC connects through the hook (PAIRS, one process) with the agent,
+#      with a stand-in agent that answers at once (the socket round trip
+#      alone: bench/instant-agent.c) and without an agent, each against
+#      the plain psqlODBC connect; then with the agent, to the stub driver
+#      against the stub alone (the hook's own share, without the database
+#      server's spread)
 #   5. 50 processes connecting at once through the hook with the agent,
 #      against 50 plain ones (wall time)
 #
@@ -173,6 +175,19 @@ sleep 0.5	# the agent follows the keyring
 echo "-- with the agent (no process started per connect), $pairs pairs:"
 { "$TP_BUILD_DIR/bench/odbc-connect" -n "$pairs" "DSN=tp" "@$plain_pw" ||
 	:; } | grep -v "^one\|minus" || :
+# The floor under that: the same connects asking a stand-in that answers
+# at once from a plain accept loop; the agent's own share is the rest.
+cc -O2 -o "$TRASH/instant-agent" "$TP_SRC_DIR/bench/instant-agent.c"
+printf '%s\n' "$pw" >"$TRASH/instant.token"
+"$TRASH/instant-agent" "$TRASH/instant.sock" <"$TRASH/instant.token" &
+instant_pid=$!
+test_atexit "kill $instant_pid"
+sleep 0.2
+echo "-- the socket round trip alone: a stand-in agent that answers at once (bench/instant-agent.c), $pairs pairs:"
+{ TOKENPASS_AGENT_SOCKET=$TRASH/instant.sock \
+	"$TP_BUILD_DIR/bench/odbc-connect" -n "$pairs" "DSN=tp" \
+	"@$plain_pw" || :; } | grep -v "^one\|minus" || :
+kill "$instant_pid"
 # A psqlODBC connect takes some 35 ms, mostly the server's, and its
 # spread hides a tenth of a millisecond even over 1,000 pairs: the same
 # connect to the stub driver (no server) shows the hook's own share.

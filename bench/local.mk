@@ -20,7 +20,8 @@ bench-agent: bench/agent-load$(EXEEXT) bench-odbc tokenpass$(EXEEXT) \
 		tests/odbc-stub/libtpstub.la
 	TP_BUILD_DIR='$(abs_top_builddir)' bash $(top_srcdir)/bench/agent.sh
 .PHONY: bench-agent
-EXTRA_DIST += bench/agent.sh bench/agent-load.c bench/agent-syscalls.sh
+EXTRA_DIST += bench/agent.sh bench/agent-load.c bench/agent-syscalls.sh \
+	bench/instant-agent.c
 CLEANFILES += bench/agent-load$(EXEEXT)
 # bench/headless.sh: the headless agent of a test service account
 # (tokenpass get against the keyring and git-credential-libsecret, ODBC

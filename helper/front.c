@@ -172,10 +172,10 @@ static int read_request(char **req, size_t *len)
 	return more;
 }
 
-static void agent_get(char **argv)
+/* settings: the lines agent_sock_settings() made for this caller */
+static void agent_get(char **argv, const char *settings)
 {
 	char *path = agent_sock_path(), *req = NULL, *ans = NULL, *msg = NULL;
-	char settings[AGENT_SOCK_SETTINGS_MAX];
 	const char *errs;
 	size_t len = 0, ans_len = 0, mlen;
 	int fd, more, code;
@@ -188,7 +188,6 @@ static void agent_get(char **argv)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	more = read_request(&req, &len);
 	/* the settings go first: a request's lines come in any order */
-	agent_sock_settings(settings);
 	mlen = strlen(settings);
 	if (more >= 0)
 		msg = malloc(mlen + len + 1);
@@ -234,11 +233,11 @@ static void agent_get(char **argv)
  * all its callers and for its own renewals, so a test that moves the time
  * of one command is answered by tokenpass-core, exactly as with no agent.
  * Other builds ignore TOKENPASS_NOW (tp_now) and always ask the agent.
+ * settings gets the lines that tell the agent the caller's settings.
  */
-static int use_agent(void)
+static int use_agent(char *settings)
 {
 	const char *no = getenv("TOKENPASS_NO_AGENT");
-	char settings[AGENT_SOCK_SETTINGS_MAX];
 
 	if (no && *no == '1')
 		return 0;
@@ -254,11 +253,13 @@ static int use_agent(void)
 
 int main(int argc, char **argv)
 {
-	if (argc == 2 && !strcmp(argv[1], "get") && use_agent()) {
+	char settings[AGENT_SOCK_SETTINGS_MAX];
+
+	if (argc == 2 && !strcmp(argv[1], "get") && use_agent(settings)) {
 		struct rlimit rl = { 0, 0 };
 
 		setrlimit(RLIMIT_CORE, &rl);
-		agent_get(argv);
+		agent_get(argv, settings);
 	}
 	run_core(argv);
 	return 1;

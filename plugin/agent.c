@@ -37,7 +37,7 @@ int px_agent_run(const char *helper, const char *request, int timeout_ms,
 	char *path, *ans = NULL, *msg = NULL;
 	char settings[AGENT_SOCK_SETTINGS_MAX];
 	const char *errs, *nl;
-	size_t len = 0, n, mlen;
+	size_t len = 0, n, slen, mlen;
 	int fd, code, rc, ret = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -56,13 +56,14 @@ int px_agent_run(const char *helper, const char *request, int timeout_ms,
 	if (fd < 0)
 		return 0;
 	/* the settings go first: a request's lines come in any order */
-	mlen = strlen(settings) + strlen(request);
-	if (*settings) {
+	slen = strlen(settings);
+	mlen = slen + strlen(request);
+	if (slen) {
 		msg = malloc(mlen + 1);
 		if (!msg)
 			goto out;
-		memcpy(msg, settings, strlen(settings));
-		memcpy(msg + strlen(settings), request, strlen(request) + 1);
+		memcpy(msg, settings, slen);
+		memcpy(msg + slen, request, mlen - slen + 1);
 	}
 	rc = agent_sock_exchange(fd, msg ? msg : request, mlen, timeout_ms,
 				 &ans, &len);
