@@ -20,8 +20,8 @@
 /* the keys SPEC.md says never reach the real driver */
 static const char *const strip[] = {
 	"DSN", "DRIVER", "FILEDSN", "SAVEFILE", "TargetDriver", "TargetDSN",
-	"TokenInject", "TokenHelper", "TokenTimeout", "PWD", "Password",
-	"UID", "Username", "User", NULL
+	"TokenInject", "TokenHelper", "TokenTimeout", "TokenProfile",
+	"TokenAllowKeys", "PWD", "Password", "UID", "Username", "User", NULL
 };
 static const char *const strip_token[] = { "Authenticator", "Token", NULL };
 
