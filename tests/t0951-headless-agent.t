@@ -30,9 +30,21 @@ test_expect_success 'the unit command as systemd runs it: bus, keyring, agent' '
 	test -S "$HS_RUN/bus" && test -S "$HS_RUN/agent" &&
 	ps -u "$HS_USER" -o args= >procs &&
 	test_grep "tokenpass.* agent --headless" procs &&
-	test_grep "^dbus-daemon --session" procs &&
+	test_grep "^dbus-daemon --config-file=$HS_RUN/bus.conf" procs &&
 	test_grep "^gnome-keyring-daemon --foreground --unlock" procs &&
 	test -f "$HS_HOME/.local/share/keyrings/login.keyring"
+'
+
+# A bus that starts services on demand would start a keyring daemon no
+# one watches when the agent's dies (the session bus's own
+# configuration does: the row where the daemon dies caught one left
+# behind under ASan).
+test_expect_success "nothing can be started on demand on the agent's bus" '
+	hs_as gdbus call --address "unix:path=$HS_RUN/bus" \
+		--dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+		--method org.freedesktop.DBus.ListActivatableNames >names &&
+	# only the bus itself
+	grep -qx "(\[.org\.freedesktop\.DBus.\],)" names
 '
 
 test_expect_success 'add-pat as the account with no session bus of its own' '
