@@ -671,6 +671,7 @@ int cmd_agent(const struct tp_args *a)
 
 	if (sock_path && !lstat(sock_path, &st) && st.st_ino == sock_ino)
 		unlink(sock_path);
+	agent_jobs_end();
 	ret = daemon_gone ? TP_ERROR : TP_OK;
 out:
 	headless_stop(&hl);

@@ -120,5 +120,7 @@ int agent_job_wait(const struct agent_entry *e, struct agent_client *c);
 void agent_job_renew(const struct agent_entry *e);
 void agent_job_check(void);
 int agent_jobs_running(void);
+/* The agent stops: wait for the children (bounded), then stop them. */
+void agent_jobs_end(void);
 
 #endif

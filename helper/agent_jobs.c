@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <spawn.h>
@@ -28,6 +29,17 @@
 #include <unistd.h>
 
 extern char **environ;
+
+/*
+ * When the agent stops, its children end on their own first, for
+ * END_WAIT_MS at most: a renewal under way stores what it got (a service
+ * manager stops whatever a unit leaves running, and a single-use refresh
+ * token spent but not stored is lost). Then SIGTERM, and SIGKILL after
+ * END_GRACE_MS.
+ */
+#define END_WAIT_MS 30000
+#define END_GRACE_MS 5000
+#define END_POLL_MS 10
 
 enum job_kind { JOB_GET, JOB_RENEW, JOB_CHECK };
 
@@ -376,4 +388,51 @@ void agent_job_check(void)
 
 	if (j->exited)
 		job_done(j);
+}
+
+/* Has the child of j ended? (GLib's own watch may have reaped it.) */
+static int job_ended(struct job *j)
+{
+	int status;
+	pid_t p;
+
+	if (j->exited)
+		return 1;
+	do
+		p = waitpid(j->pid, &status, WNOHANG);
+	while (p < 0 && errno == EINTR);
+	if (p == 0)
+		return 0;
+	j->exited = 1;
+	return 1;
+}
+
+void agent_jobs_end(void)
+{
+	struct job *j;
+	int ms, left;
+
+	for (ms = 0;; ms += END_POLL_MS) {
+		left = 0;
+		for (j = jobs; j; j = j->next)
+			left += !job_ended(j);
+		if (!left)
+			return;
+		if (ms == END_WAIT_MS || ms == END_WAIT_MS + END_GRACE_MS) {
+			int sig = ms == END_WAIT_MS ? SIGTERM : SIGKILL;
+
+			for (j = jobs; j; j = j->next) {
+				if (j->exited)
+					continue;
+				tp_warn("agent: stopping '%s' (pid %d), which "
+					"did not end in %d s", j->kind ==
+					JOB_RENEW ? "tokenpass refresh" :
+					j->kind == JOB_CHECK ? "tokenpass check"
+					: "tokenpass get", (int)j->pid,
+					ms / 1000);
+				kill(j->pid, sig);
+			}
+		}
+		poll(NULL, 0, END_POLL_MS);
+	}
 }

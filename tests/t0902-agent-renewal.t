@@ -48,8 +48,8 @@ test_expect_success "ahead of time: over $SECONDS_RUN s no get waits for a renew
 	awk "\$1 >= \$2 { print \"expired:\", \$0 }
 	     tok != \"\" && \$3 != tok && \$1 >= prevexp { print \"late:\", \$0 }
 	     \$3 != tok { tok = \$3; prevexp = \$2 }" seen >gaps &&
-	# the counts, once no renewal is under way: the agent stops, and one
-	# it began goes on and ends by itself
+	# the counts, once no renewal is under way: the agent stops once one
+	# it began has ended
 	agent_status >status &&
 	agent_stop &&
 	agent_wait_renewals "$TS_HOST" &&
@@ -152,6 +152,35 @@ test_expect_success "the caller's margin: a get inside it renews, as without the
 	test "$(agent_count served)" = 1 &&
 	test "$(agent_count delegated)" = 1 &&
 	test "$(tokenserver_count refresh_token)" = 1
+'
+
+# A service manager stops whatever a unit leaves running once its main
+# process is gone: a renewal the agent began must end before the agent.
+test_expect_success 'SIGTERM in the middle of a renewal: it ends before the agent' '
+	tokenserver_config "{\"access_ttl\": 9}" &&
+	ts_finally "tokenserver_config {}" &&
+	timeout 60 tokenpass refresh --host "$TS_HOST" --user ANALYST \
+		--force >/dev/null &&
+	tokenserver_config "{\"access_ttl\": 600, \"delay_ms\": 3000}" &&
+	tokenserver_reset &&
+	agent_start &&
+	# a renewal by the agent itself, at two thirds of the 9 s
+	i=0 &&
+	until kids=$(pgrep -P $AGENT_PID -f "refresh --host $TS_HOST"); do
+		i=$((i + 1)) &&
+		test $i -lt 150 || { echo "no renewal began"; return 1; }
+		sleep 0.1
+	done &&
+	kill $AGENT_PID &&
+	agent_wait_down $AGENT_PID &&
+	AGENT_PID= &&
+	# nothing left for the service manager to stop halfway
+	if kill $kids 2>/dev/null; then
+		echo "a renewal outlived the agent"; return 1
+	fi &&
+	test "$(tokenserver_count refresh_token)" = 1 &&
+	TOKENPASS_NO_AGENT=1 tp_token "$TS_HOST" ANALYST >tok &&
+	test "$(tokenserver_token_status "$(cat tok)")" = 422
 '
 
 test_expect_success "SIGKILL in the middle of a renewal, $KILLS times: nothing lost" '

@@ -66,8 +66,8 @@ test_expect_success "$CONNECTS connects over $SECONDS_RUN s: renewals ahead of t
 		sleep $(awk "BEGIN { d = ($end - $(date +%s)) / $left - 0.1;
 			print (d > 0 ? d : 0) }")
 	done &&
-	# the counts, once no renewal is under way: the agent stops, and one
-	# it began goes on and ends by itself
+	# the counts, once no renewal is under way: the agent stops once one
+	# it began has ended
 	agent_status >status &&
 	agent_stop &&
 	agent_wait_renewals "$DB_HOST" &&

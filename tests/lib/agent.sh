@@ -66,7 +66,7 @@ agent_wait_down () {
 	! kill -0 "$1" 2>/dev/null
 }
 
-# a renewal the agent began goes on when it stops, and ends by itself
+# no renewal under way (the agent waits for its own when it stops)
 agent_wait_renewals () {
 	_i=0
 	while pgrep -f "refresh --host $1" >/dev/null && test $_i -lt 300; do
