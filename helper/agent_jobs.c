@@ -17,8 +17,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <glib-unix.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -407,32 +407,42 @@ static int job_ended(struct job *j)
 	return 1;
 }
 
+static const char *job_command(const struct job *j)
+{
+	return j->kind == JOB_RENEW ? "tokenpass refresh" :
+	       j->kind == JOB_CHECK ? "tokenpass check" : "tokenpass get";
+}
+
 void agent_jobs_end(void)
 {
 	struct job *j;
-	int ms, left;
+	int ms, left, sig;
 
 	for (ms = 0;; ms += END_POLL_MS) {
 		left = 0;
 		for (j = jobs; j; j = j->next)
 			left += !job_ended(j);
 		if (!left)
-			return;
-		if (ms == END_WAIT_MS || ms == END_WAIT_MS + END_GRACE_MS) {
-			int sig = ms == END_WAIT_MS ? SIGTERM : SIGKILL;
-
-			for (j = jobs; j; j = j->next) {
-				if (j->exited)
-					continue;
-				tp_warn("agent: stopping '%s' (pid %d), which "
-					"did not end in %d s", j->kind ==
-					JOB_RENEW ? "tokenpass refresh" :
-					j->kind == JOB_CHECK ? "tokenpass check"
-					: "tokenpass get", (int)j->pid,
-					ms / 1000);
-				kill(j->pid, sig);
-			}
+			break;
+		sig = ms == END_WAIT_MS ? SIGTERM :
+		      ms == END_WAIT_MS + END_GRACE_MS ? SIGKILL : 0;
+		for (j = jobs; sig && j; j = j->next) {
+			if (j->exited)
+				continue;
+			tp_warn("agent: stopping '%s' (pid %d), which did not "
+				"end in %d s", job_command(j), (int)j->pid,
+				ms / 1000);
+			kill(j->pid, sig);
 		}
 		poll(NULL, 0, END_POLL_MS);
+	}
+	/* what they wrote may hold a token: wiped, not left to exit */
+	while ((j = jobs)) {
+		jobs = j->next;
+		if (j->out >= 0)
+			close(j->out);
+		if (j->err >= 0)
+			close(j->err);
+		job_free(j);
 	}
 }
