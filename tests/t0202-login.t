@@ -64,6 +64,7 @@ test_expect_success 'login with a wrong client secret fails and stores nothing' 
 '
 
 test_expect_success 'an error on the redirect (unknown client) fails and stores nothing' '
+	rm -f err
 	printf "x\n" | timeout 30 tokenpass login --no-browser --host "$TS_HOST" \
 		--user NOCLIENT --client-id nobody >out 2>err &
 	pid=$! &&

@@ -29,6 +29,7 @@ local_client () {
 # start_login ARGS: 'tokenpass login --no-browser' in the background;
 # sets login_pid, URL and PORT (the listener's).
 start_login () {
+	rm -f login.err
 	printf "test-secret\n" |
 		timeout 60 tokenpass login --no-browser --host "$TS_HOST" \
 			--user ANALYST --client-id tokenpass-test "$@" \
@@ -74,8 +75,8 @@ test_expect_success 'a slow client cannot push the overall deadline' '
 	local_client slow "$PORT" &&
 	test_when_finished "kill $client_pid 2>/dev/null" &&
 	{ wait $login_pid; rc=$?; } &&
-	test $rc = 1 &&
-	test_grep "no answer from the browser within 3 s" login.err
+	test_grep "no answer from the browser within 3 s" login.err &&
+	test $rc = 1 || { echo "exit $rc:"; cat login.err; return 1; }
 '
 
 test_expect_success 'escapes in error_description never reach the terminal' '

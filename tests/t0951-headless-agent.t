@@ -55,6 +55,7 @@ test_expect_success 'add-pat as the account with no session bus of its own' '
 '
 
 test_expect_success 'login --no-browser as the account (OAuth), driven from elsewhere' '
+	rm -f login.err
 	printf "test-secret\n" | hs_as SSL_CERT_FILE="$TS_TLS/ca.pem" \
 		timeout 60 tokenpass login --no-browser --host "$TS_HOST" \
 		--user ANALYST --client-id tokenpass-test \

@@ -22,7 +22,9 @@
 #       which redirects at once.
 #   oauth_login_url FILE
 #       the authorize URL out of a 'tokenpass login' stderr FILE, waiting
-#       up to 10 s for it to appear
+#       up to 10 s for it to appear. Remove FILE before the login starts:
+#       the shell truncates it in the background job, maybe after a
+#       stale URL in it has been read
 
 OIDC_SRC=$TP_SRC_DIR/tests/server/oidc
 
@@ -182,6 +184,7 @@ oauth_login_url () {
 # input, signed in through oauth_drive; returns its exit code. Its stderr
 # is in $TRASH/login.err. Bounded: 60 s in all.
 oauth_login () {
+	rm -f "$TRASH/login.err"
 	printf '%s\n' "${OAUTH_SECRET-test-secret}" |
 		timeout 60 tokenpass login --no-browser "$@" \
 			>"$TRASH/login.out" 2>"$TRASH/login.err" &
