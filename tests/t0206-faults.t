@@ -25,10 +25,8 @@ check_fault () {
 	item_snapshot "$TS_HOST" ANALYST >before &&
 	test_grep "^secret = " before &&
 	n=$(tokenserver_count refresh_token) &&
-	start=$(date +%s) &&
 	test_expect_code 6 timeout 60 tokenpass refresh --host "$TS_HOST" \
 		--user ANALYST --force 2>err &&
-	test $(( $(date +%s) - start )) -lt 5 &&
 	test $(wc -l <err) -eq 1 &&
 	test_grep "^tokenpass: " err &&
 	TOKENPASS_NOW=$((exp - 60)) tp_get "$TS_HOST" ANALYST >out 2>warn &&
@@ -51,8 +49,11 @@ test_expect_success 'HTTP 500 with an HTML page' '
 	test_grep "500" err
 '
 
+# The server stalls past check_fault's 60 s bound, so exit 6 (not
+# timeout's 124) shows that tokenpass's own 2 s timeout fired. No clock
+# is read: a loaded machine may take seconds longer.
 test_expect_success 'a stalled server: the timeout fires' '
-	tokenserver_config "{\"fault\": \"stall\", \"stall_seconds\": 6}" &&
+	tokenserver_config "{\"fault\": \"stall\", \"stall_seconds\": 120}" &&
 	ts_finally "tokenserver_config {}" &&
 	check_fault &&
 	test_grep -i "time" err
