@@ -15,8 +15,8 @@ CHURN=$TP_BUILD_DIR/tests/odbc-stub/tp-handle-churn
 # stops the clock, so that no cache entry expires during the run.
 N=${TP_CHURN_N:-1000}
 # Under ASan every connect starts the ASan-built stand-in helper (about
-# 0.1 s): 250 connects there, whose last 200 would still add over 100 KiB of cache
-# entries if the hook leaked them; the plain build makes 1,000.
+# 0.1 s): 250 connects there, whose last 200 would still add over 100 KiB
+# of cache entries if the hook leaked them; the plain build makes 1,000.
 test -n "${TP_SANITIZERS:-}" && N=${TP_CHURN_N:-250}
 SLACK=65536
 TP_FAKE_REPORT=/dev/null
